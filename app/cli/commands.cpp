@@ -1,2 +1,150 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commands.h"
+
+#include "analysis/layeranalysis.h"
+#include "report/analysisreport.h"
+#include "tflite/tfliteloader.h"
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+namespace Cli {
+
+namespace {
+
+/** Writes `data` to `path` atomically, or to `out` when no path is given. */
+bool writeOutput(const QByteArray& data, const QString& path, QTextStream& out, QTextStream& err)
+{
+    if (path.isEmpty()) {
+        out << QString::fromUtf8(data);
+        out.flush();
+        return true;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit()) {
+        err << path << ": cannot write: " << file.errorString() << Qt::endl;
+        return false;
+    }
+    return true;
+}
+
+/** 2656768 -> "2 656 768": thin groups read well in any locale and never look like a decimal point. */
+QString grouped(std::int64_t v)
+{
+    QString digits = QString::number(v < 0 ? -v : v);
+    for (auto i = digits.size() - 3; i > 0; i -= 3)
+        digits.insert(i, QLatin1Char(' '));
+    return v < 0 ? QLatin1Char('-') + digits : digits;
+}
+
+QString pad(const QString& s, int width, bool right = false)
+{
+    return right ? s.rightJustified(width, QLatin1Char(' ')) : s.leftJustified(width, QLatin1Char(' '));
+}
+
+QByteArray textReport(const Profiler::Model& model, const Profiler::ModelAnalysis& analysis)
+{
+    using namespace Profiler;
+    const ModelSummary& s = analysis.summary;
+    const Subgraph& sg = model.subgraphs[static_cast<std::size_t>(s.subgraph)];
+    QString t;
+    QTextStream o(&t);
+    o << QFileInfo(model.filePath).fileName() << " (" << model.format << ", " << grouped(model.fileSize)
+      << " bytes)\n";
+    if (!model.description.isEmpty())
+        o << "  producer: " << model.description << '\n';
+    o << "  subgraph " << s.subgraph;
+    if (!sg.name.isEmpty())
+        o << " \"" << sg.name << '"';
+    o << " of " << s.subgraphs << ": " << s.operators << " operators, " << s.tensors << " tensors\n";
+    o << "  params " << grouped(s.params) << ", MACs " << grouped(s.macs) << ", weights " << grouped(s.weightBytes)
+      << " bytes, largest activation " << grouped(s.largestActivationBytes) << " bytes\n";
+    if (s.unsupportedOperators > 0)
+        o << "  " << s.unsupportedOperators << " operator(s) not supported by TFLM reference kernels\n";
+    for (const QString& w : model.warnings)
+        o << "  warning: " << w << '\n';
+    o << '\n';
+    o << pad(QStringLiteral("#"), 5) << pad(QStringLiteral("type"), 26) << pad(QStringLiteral("output"), 18)
+      << pad(QStringLiteral("params"), 12, true) << pad(QStringLiteral("MACs"), 16, true)
+      << pad(QStringLiteral("out bytes"), 12, true) << "  " << "TFLM  name\n";
+    for (const LayerInfo& layer : analysis.layers) {
+        const Operator& op = sg.operators[static_cast<std::size_t>(layer.index)];
+        const QString support = layer.support.status == SupportStatus::Supported
+            ? QStringLiteral("yes ")
+            : (layer.support.status == SupportStatus::Unsupported ? QStringLiteral("NO  ") : QStringLiteral("?   "));
+        o << pad(QString::number(layer.index), 5) << pad(layer.type, 26)
+          << pad(tensorShapes(sg, op.outputs).join(QLatin1Char(' ')), 18) << pad(grouped(layer.params), 12, true)
+          << pad(grouped(layer.macs), 16, true) << pad(grouped(layer.outputBytes), 12, true) << "  " << support
+          << "  " << layer.name << '\n';
+    }
+    o.flush();
+    return t.toUtf8();
+}
+
+} // namespace
+
+int runAnalyze(const QStringList& arguments, QTextStream& out, QTextStream& err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Per-layer parameters, MACs, bytes and TFLM support of a model."));
+    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("The .tflite file to analyse."));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Write JSON."));
+    const QCommandLineOption csvOpt(QStringLiteral("csv"), QStringLiteral("Write CSV, one row per operator."));
+    const QCommandLineOption outOpt({ QStringLiteral("o"), QStringLiteral("output") },
+        QStringLiteral("Write to <file> instead of standard output."), QStringLiteral("file"));
+    const QCommandLineOption subgraphOpt(QStringLiteral("subgraph"),
+        QStringLiteral("Analyse subgraph <n> (default 0, the main graph)."), QStringLiteral("n"), QStringLiteral("0"));
+    parser.addOptions({ jsonOpt, csvOpt, outOpt, subgraphOpt });
+    const QCommandLineOption helpOpt = parser.addHelpOption();
+
+    if (!parser.parse(arguments)) {
+        err << "tinyscope-cli analyze: " << parser.errorText() << Qt::endl;
+        return ExitError;
+    }
+    if (parser.isSet(helpOpt)) {
+        out << parser.helpText();
+        return ExitOk;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        err << "tinyscope-cli analyze: expected exactly one model file (see --help)" << Qt::endl;
+        return ExitError;
+    }
+    if (parser.isSet(jsonOpt) && parser.isSet(csvOpt)) {
+        err << "tinyscope-cli analyze: --json and --csv exclude each other" << Qt::endl;
+        return ExitError;
+    }
+    bool numberOk = false;
+    const int subgraph = parser.value(subgraphOpt).toInt(&numberOk);
+    if (!numberOk || subgraph < 0) {
+        err << "tinyscope-cli analyze: --subgraph takes a number >= 0, not \"" << parser.value(subgraphOpt) << '"'
+            << Qt::endl;
+        return ExitError;
+    }
+
+    const auto loaded = Profiler::loadTfliteFile(positional.first());
+    if (!loaded.ok()) {
+        err << loaded.error().userMessage << Qt::endl;
+        return ExitError;
+    }
+    const Profiler::Model& model = loaded.value();
+    if (static_cast<std::size_t>(subgraph) >= model.subgraphs.size()) {
+        err << positional.first() << ": there is no subgraph " << subgraph << " (the model has "
+            << model.subgraphs.size() << ")" << Qt::endl;
+        return ExitError;
+    }
+    const Profiler::ModelAnalysis analysis = Profiler::analyzeModel(model, subgraph);
+
+    QByteArray data;
+    if (parser.isSet(jsonOpt))
+        data = QJsonDocument(Profiler::analysisToJson(model, analysis)).toJson(QJsonDocument::Indented);
+    else if (parser.isSet(csvOpt))
+        data = Profiler::analysisToCsv(model, analysis);
+    else
+        data = textReport(model, analysis);
+    return writeOutput(data, parser.value(outOpt), out, err) ? ExitOk : ExitError;
+}
+
+} // namespace Cli

@@ -3,8 +3,11 @@
 
 #include "model/model.h"
 
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
+
+#include <memory>
 
 namespace Profiler {
 
@@ -48,18 +51,33 @@ struct SupportVerdict
 
 QString supportStatusName(SupportStatus status); ///< "supported", "unsupported", "unknown"
 
-/** Operator support of TensorFlow Lite Micro's reference kernels, loaded from operators.json. */
+/** Operator support of TensorFlow Lite Micro's reference kernels, loaded from operators.json.
+ *
+ *  check() answers Unsupported for operators TFLM has no kernel for (builtin or custom: a custom code that TFLM
+ *  does not ship needs a kernel registered by the application), for tensor types the kernel rejects and for
+ *  required tensors the operator lacks. It answers Unknown when it cannot judge: an operator name the table does
+ *  not know (a newer schema), a tensor index outside the subgraph, or a table that failed to load. */
 class OperatorSupport
 {
 public:
     /** The built-in table for TFLM's reference kernels. */
     static const OperatorSupport& tflmReference();
 
+    /** A table parsed from a document in the operators.json format (for tests and tools); never null. A broken
+     *  document gives a table whose check() answers Unknown and whose errorString() says why. */
+    static std::unique_ptr<OperatorSupport> fromJson(const QByteArray& json);
+
     /** Checks `op` with the types of its tensors in `subgraph`. */
     SupportVerdict check(const Operator& op, const Subgraph& subgraph) const;
 
     /** Builtin operator names the runtime registers at all. */
     QStringList supportedOperators() const;
+
+    /** Why the table could not be loaded; empty when it loaded. */
+    QString errorString() const;
+
+    /** Category of an operator according to this table (what opCategory() answers for the built-in table). */
+    OpCategory category(const QString& opType, bool isCustom) const;
 
     struct Entry; // defined in opinfo.cpp
     ~OperatorSupport();

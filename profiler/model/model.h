@@ -52,12 +52,13 @@ struct SignatureDef
     std::vector<SignatureTensor> outputs;
 };
 
-/** Arena offsets chosen ahead of time by a compiler such as Vela ("OfflineMemoryAllocation" metadata). */
+/** Arena offsets chosen ahead of time by a compiler such as Vela ("OfflineMemoryAllocation" metadata). TFLM reads
+ *  the offsets as one list over the tensors of all subgraphs, subgraph 0's tensors first. */
 struct OfflineMemoryPlan
 {
     int version = 0;
-    int subgraph = 0;
-    std::vector<std::int32_t> offsets; ///< one per tensor of the subgraph; -1 lets the runtime plan it
+    int subgraphCount = 0;             ///< as recorded; TFLM ignores it
+    std::vector<std::int32_t> offsets; ///< byte offset from the arena head per tensor; -1 lets the runtime plan it
 };
 
 /** A loaded ML model in a format-neutral form. Immutable once loaded. */

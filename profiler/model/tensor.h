@@ -26,6 +26,8 @@ struct Quantization
     std::vector<std::int64_t> zeroPoints;
     int axis = 0;              ///< quantized dimension (PerChannel)
     int blockSize = 0;         ///< Blockwise
+    int blockScalesTensor = -1;     ///< Blockwise: tensor holding the per-block scales
+    int blockZeroPointsTensor = -1; ///< Blockwise: tensor holding the per-block zero points (-1: none)
     std::vector<float> min;    ///< recorded float range, when the converter kept it
     std::vector<float> max;
 };

@@ -46,7 +46,7 @@ std::map<QString, ManifestEntry> readManifest()
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
         return entries;
     // Table rows: | `models/x.tflite` | repo | path | commit | licence | bytes | `sha` | description |
-    static const QRegularExpression opsRe(QStringLiteral("; (\\d+) ops"));
+    static const QRegularExpression opsRe(QStringLiteral("; (\\d+) ops?\\b"));
     QTextStream in(&file);
     while (!in.atEnd()) {
         const QString line = in.readLine();
