@@ -67,8 +67,8 @@ int main(int argc, char** argv)
             const auto model = loadTfliteFile(path);
             const double l = static_cast<double>(t.nsecsElapsed()) / 1e6;
             if (!model.ok()) {
-                std::printf("%-48s error: %s\n", qPrintable(QFileInfo(path).fileName()),
-                    qPrintable(model.error().userMessage));
+                std::printf(
+                    "%-48s error: %s\n", qPrintable(QFileInfo(path).fileName()), qPrintable(model.error().userMessage));
                 break;
             }
             t.restart();
@@ -82,8 +82,8 @@ int main(int argc, char** argv)
         const double total = median(load) + median(analyse);
         worst = std::max(worst, total);
         std::printf("%-48s %10lld %6lld %10.3f %10.3f %10.3f\n", qPrintable(QFileInfo(path).fileName()),
-            static_cast<long long>(QFileInfo(path).size()), static_cast<long long>(ops), median(load),
-            median(analyse), total);
+            static_cast<long long>(QFileInfo(path).size()), static_cast<long long>(ops), median(load), median(analyse),
+            total);
     }
     std::printf("\nmedian of %d runs each; slowest model %.3f ms; peak RSS %ld KiB\n", repeat, worst, peakRssKiB());
     return 0;

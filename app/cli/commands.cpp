@@ -51,8 +51,7 @@ QByteArray textReport(const Profiler::Model& model, const Profiler::ModelAnalysi
     const Subgraph& sg = model.subgraphs[static_cast<std::size_t>(s.subgraph)];
     QString t;
     QTextStream o(&t);
-    o << QFileInfo(model.filePath).fileName() << " (" << model.format << ", " << grouped(model.fileSize)
-      << " bytes)\n";
+    o << QFileInfo(model.filePath).fileName() << " (" << model.format << ", " << grouped(model.fileSize) << " bytes)\n";
     if (!model.description.isEmpty())
         o << "  producer: " << model.description << '\n';
     o << "  subgraph " << s.subgraph;
@@ -68,7 +67,8 @@ QByteArray textReport(const Profiler::Model& model, const Profiler::ModelAnalysi
     o << '\n';
     o << pad(QStringLiteral("#"), 5) << pad(QStringLiteral("type"), 26) << pad(QStringLiteral("output"), 18)
       << pad(QStringLiteral("params"), 12, true) << pad(QStringLiteral("MACs"), 16, true)
-      << pad(QStringLiteral("out bytes"), 12, true) << "  " << "TFLM  name\n";
+      << pad(QStringLiteral("out bytes"), 12, true) << "  "
+      << "TFLM  name\n";
     for (const LayerInfo& layer : analysis.layers) {
         const Operator& op = sg.operators[static_cast<std::size_t>(layer.index)];
         const QString support = layer.support.status == SupportStatus::Supported
@@ -76,8 +76,8 @@ QByteArray textReport(const Profiler::Model& model, const Profiler::ModelAnalysi
             : (layer.support.status == SupportStatus::Unsupported ? QStringLiteral("NO  ") : QStringLiteral("?   "));
         o << pad(QString::number(layer.index), 5) << pad(layer.type, 26)
           << pad(tensorShapes(sg, op.outputs).join(QLatin1Char(' ')), 18) << pad(grouped(layer.params), 12, true)
-          << pad(grouped(layer.macs), 16, true) << pad(grouped(layer.outputBytes), 12, true) << "  " << support
-          << "  " << layer.name << '\n';
+          << pad(grouped(layer.macs), 16, true) << pad(grouped(layer.outputBytes), 12, true) << "  " << support << "  "
+          << layer.name << '\n';
     }
     o.flush();
     return t.toUtf8();

@@ -10,7 +10,7 @@ namespace Cli {
 enum ExitCode {
     ExitOk = 0,
     ExitFailed = 1, ///< the command ran and the answer is "no" (e.g. `check`: does not fit)
-    ExitError = 2,  ///< bad input, unreadable file, bad usage
+    ExitError = 2, ///< bad input, unreadable file, bad usage
 };
 
 /** `tinyscope-cli analyze MODEL [--json|--csv] [-o FILE] [--subgraph N]` */

@@ -103,8 +103,7 @@ std::int64_t operatorMacs(const Operator& op, const Subgraph& sg)
     if (type == QLatin1String("BIDIRECTIONAL_SEQUENCE_LSTM")) {
         // forward cell: 1-8 and projection 16; backward cell: 18-25 and projection 33
         const std::int64_t steps = recurrentSteps(tensorAt(sg, op.inputs, 0), tensorAt(sg, op.inputs, 2));
-        return steps
-            * matrixElements(op, sg, { 1, 2, 3, 4, 5, 6, 7, 8, 16, 18, 19, 20, 21, 22, 23, 24, 25, 33 });
+        return steps * matrixElements(op, sg, { 1, 2, 3, 4, 5, 6, 7, 8, 16, 18, 19, 20, 21, 22, 23, 24, 25, 33 });
     }
     if (type == QLatin1String("RNN") || type == QLatin1String("UNIDIRECTIONAL_SEQUENCE_RNN")) {
         // 1: input weights [units, n_input], 2: recurrent weights [units, units]

@@ -12,15 +12,15 @@ namespace Profiler {
 /** Per-operator numbers. MAC conventions are documented in docs/analysis.md. */
 struct LayerInfo
 {
-    int index = 0;            ///< execution step within the subgraph
-    QString name;             ///< name of the first output tensor (what converters use as the layer name)
-    QString type;             ///< "CONV_2D" or the custom code
+    int index = 0; ///< execution step within the subgraph
+    QString name; ///< name of the first output tensor (what converters use as the layer name)
+    QString type; ///< "CONV_2D" or the custom code
     OpCategory category = OpCategory::Other;
-    std::int64_t params = 0;      ///< elements of the constant tensors this operator consumes
+    std::int64_t params = 0; ///< elements of the constant tensors this operator consumes
     std::int64_t weightBytes = 0; ///< bytes of those constant tensors as stored in the file
-    std::int64_t macs = 0;        ///< multiply-accumulates of one invocation
+    std::int64_t macs = 0; ///< multiply-accumulates of one invocation
     std::int64_t outputBytes = 0; ///< bytes of the activations it produces (non-constant outputs)
-    SupportVerdict support;       ///< against TFLM's reference kernels
+    SupportVerdict support; ///< against TFLM's reference kernels
 };
 
 /** Model-level totals for one subgraph. */
@@ -30,9 +30,9 @@ struct ModelSummary
     std::int64_t operators = 0;
     std::int64_t tensors = 0;
     std::int64_t subgraphs = 0;
-    std::int64_t params = 0;       ///< each constant tensor counted once
+    std::int64_t params = 0; ///< each constant tensor counted once
     std::int64_t macs = 0;
-    std::int64_t weightBytes = 0;  ///< each buffer counted once
+    std::int64_t weightBytes = 0; ///< each buffer counted once
     std::int64_t largestActivationBytes = 0;
     int largestActivationTensor = -1;
     std::int64_t unsupportedOperators = 0;

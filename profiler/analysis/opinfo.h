@@ -13,20 +13,20 @@ namespace Profiler {
 
 /** Coarse kind of an operator, used for colouring and grouping. The data lives in operators.json. */
 enum class OpCategory {
-    Convolution,   ///< CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, CONV_3D
-    FullyConnected,///< FULLY_CONNECTED, BATCH_MATMUL
-    Recurrent,     ///< LSTM, SVDF, RNN and their sequence variants
-    Pooling,       ///< AVERAGE/MAX/L2 pooling
-    Activation,    ///< RELU, LOGISTIC, TANH, SOFTMAX, ...
-    Elementwise,   ///< ADD, MUL, SUB, MAXIMUM, comparisons, math functions
+    Convolution, ///< CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, CONV_3D
+    FullyConnected, ///< FULLY_CONNECTED, BATCH_MATMUL
+    Recurrent, ///< LSTM, SVDF, RNN and their sequence variants
+    Pooling, ///< AVERAGE/MAX/L2 pooling
+    Activation, ///< RELU, LOGISTIC, TANH, SOFTMAX, ...
+    Elementwise, ///< ADD, MUL, SUB, MAXIMUM, comparisons, math functions
     Normalization, ///< L2_NORMALIZATION, LOCAL_RESPONSE_NORMALIZATION
-    Reduction,     ///< MEAN, SUM, REDUCE_MAX, ARG_MAX, ...
-    Reshape,       ///< RESHAPE, SQUEEZE, TRANSPOSE, CONCATENATION, PAD, SLICE, GATHER, ... (data movement)
-    Quantization,  ///< QUANTIZE, DEQUANTIZE, CAST
-    ControlFlow,   ///< WHILE, IF, CALL_ONCE, CALL
-    Resource,      ///< VAR_HANDLE, READ/ASSIGN_VARIABLE, hash tables
-    Signal,        ///< RFFT2D, COMPLEX_ABS and audio front-end ops
-    Custom,        ///< custom operators (Edge TPU, Ethos-U, vendor ops)
+    Reduction, ///< MEAN, SUM, REDUCE_MAX, ARG_MAX, ...
+    Reshape, ///< RESHAPE, SQUEEZE, TRANSPOSE, CONCATENATION, PAD, SLICE, GATHER, ... (data movement)
+    Quantization, ///< QUANTIZE, DEQUANTIZE, CAST
+    ControlFlow, ///< WHILE, IF, CALL_ONCE, CALL
+    Resource, ///< VAR_HANDLE, READ/ASSIGN_VARIABLE, hash tables
+    Signal, ///< RFFT2D, COMPLEX_ABS and audio front-end ops
+    Custom, ///< custom operators (Edge TPU, Ethos-U, vendor ops)
     Other,
 };
 

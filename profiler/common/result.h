@@ -11,10 +11,10 @@ namespace Profiler {
 /** What went wrong, kept apart so callers can react differently (bad file vs. our bug vs. user cancel). */
 enum class ErrorKind {
     InvalidInput, ///< the input is not what it claims to be (bad model file, bad settings)
-    Io,           ///< the file could not be read or written
-    Unsupported,  ///< a valid input that uses something TinyScope does not handle
-    Cancelled,    ///< the user cancelled the operation
-    Internal,     ///< a bug in TinyScope
+    Io, ///< the file could not be read or written
+    Unsupported, ///< a valid input that uses something TinyScope does not handle
+    Cancelled, ///< the user cancelled the operation
+    Internal, ///< a bug in TinyScope
 };
 
 /** An error for the user: a one-line message that names the file and the reason, plus optional detail. */
@@ -26,18 +26,15 @@ struct Error
 };
 
 /** A value or an Error. Functions that read untrusted input return this instead of throwing or aborting. */
-template<typename T>
-class Result
+template <typename T> class Result
 {
 public:
     Result(T value)
         : m_state(std::move(value))
-    {
-    }
+    { }
     Result(Error error)
         : m_state(std::move(error))
-    {
-    }
+    { }
 
     bool ok() const { return std::holds_alternative<T>(m_state); }
     explicit operator bool() const { return ok(); }

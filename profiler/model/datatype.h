@@ -31,9 +31,9 @@ enum class DataType {
     Float64,
     Complex64,
     Complex128,
-    String,   ///< variable-length; no fixed element size
+    String, ///< variable-length; no fixed element size
     Resource, ///< handle to a resource variable; holds no data of its own
-    Variant,  ///< handle to a variant (e.g. tensor list); holds no data of its own
+    Variant, ///< handle to a variant (e.g. tensor list); holds no data of its own
 };
 
 /** Lower-case short name: "int8", "float32", "complex64", ... */

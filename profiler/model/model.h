@@ -27,7 +27,7 @@ struct Subgraph
 /** A constant data blob of the model. */
 struct Buffer
 {
-    std::int64_t size = 0;    ///< bytes of data (0 for the empty buffers that activations point to)
+    std::int64_t size = 0; ///< bytes of data (0 for the empty buffers that activations point to)
     std::int64_t offset = -1; ///< offset of the data from the start of the file, -1 if it has none
 };
 
@@ -57,15 +57,15 @@ struct SignatureDef
 struct OfflineMemoryPlan
 {
     int version = 0;
-    int subgraphCount = 0;             ///< as recorded; TFLM ignores it
+    int subgraphCount = 0; ///< as recorded; TFLM ignores it
     std::vector<std::int32_t> offsets; ///< byte offset from the arena head per tensor; -1 lets the runtime plan it
 };
 
 /** A loaded ML model in a format-neutral form. Immutable once loaded. */
 struct Model
 {
-    QString filePath;   ///< as given to the loader (may be a display name for in-memory data)
-    QString format;     ///< "TensorFlow Lite"
+    QString filePath; ///< as given to the loader (may be a display name for in-memory data)
+    QString format; ///< "TensorFlow Lite"
     std::uint32_t formatVersion = 0;
     QString description; ///< producer string, e.g. "TOCO Converted."
     std::int64_t fileSize = 0;

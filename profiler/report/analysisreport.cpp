@@ -11,7 +11,7 @@ namespace {
 const Tensor* tensorOrNull(const Subgraph& sg, int idx)
 {
     return idx >= 0 && static_cast<std::size_t>(idx) < sg.tensors.size() ? &sg.tensors[static_cast<std::size_t>(idx)]
-                                                                          : nullptr;
+                                                                         : nullptr;
 }
 
 QJsonArray toJsonArray(const QStringList& list)

@@ -26,6 +26,15 @@ constexpr std::int64_t kMaxTensorElements = std::int64_t(1) << 48;
 constexpr flatbuffers::uoffset_t kVerifierMaxDepth = 64;
 constexpr flatbuffers::uoffset_t kVerifierMaxTables = 50'000'000;
 
+/** A flatbuffers string as QString; the stored length is used, so embedded NULs and missing terminators are safe. */
+QString toQString(const flatbuffers::String* s)
+{
+    if (!s)
+        return {};
+    return QString::fromUtf8(
+        QByteArrayView(reinterpret_cast<const char*>(s->Data()), static_cast<qsizetype>(s->size())));
+}
+
 QString fileLabel(const QString& displayName)
 {
     return displayName.isEmpty() ? QStringLiteral("<memory>") : displayName;
@@ -41,29 +50,52 @@ DataType mapType(tflfb::TensorType t, bool* known)
     using T = tflfb::TensorType;
     *known = true;
     switch (t) {
-    case T::FLOAT32: return DataType::Float32;
-    case T::FLOAT16: return DataType::Float16;
-    case T::INT32: return DataType::Int32;
-    case T::UINT8: return DataType::UInt8;
-    case T::INT64: return DataType::Int64;
-    case T::STRING: return DataType::String;
-    case T::BOOL: return DataType::Bool;
-    case T::INT16: return DataType::Int16;
-    case T::COMPLEX64: return DataType::Complex64;
-    case T::INT8: return DataType::Int8;
-    case T::FLOAT64: return DataType::Float64;
-    case T::COMPLEX128: return DataType::Complex128;
-    case T::UINT64: return DataType::UInt64;
-    case T::RESOURCE: return DataType::Resource;
-    case T::VARIANT: return DataType::Variant;
-    case T::UINT32: return DataType::UInt32;
-    case T::UINT16: return DataType::UInt16;
-    case T::INT4: return DataType::Int4;
-    case T::BFLOAT16: return DataType::BFloat16;
-    case T::INT2: return DataType::Int2;
-    case T::UINT4: return DataType::UInt4;
-    case T::FLOAT8_E4M3FN: return DataType::Float8E4M3;
-    case T::FLOAT8_E5M2: return DataType::Float8E5M2;
+    case T::FLOAT32:
+        return DataType::Float32;
+    case T::FLOAT16:
+        return DataType::Float16;
+    case T::INT32:
+        return DataType::Int32;
+    case T::UINT8:
+        return DataType::UInt8;
+    case T::INT64:
+        return DataType::Int64;
+    case T::STRING:
+        return DataType::String;
+    case T::BOOL:
+        return DataType::Bool;
+    case T::INT16:
+        return DataType::Int16;
+    case T::COMPLEX64:
+        return DataType::Complex64;
+    case T::INT8:
+        return DataType::Int8;
+    case T::FLOAT64:
+        return DataType::Float64;
+    case T::COMPLEX128:
+        return DataType::Complex128;
+    case T::UINT64:
+        return DataType::UInt64;
+    case T::RESOURCE:
+        return DataType::Resource;
+    case T::VARIANT:
+        return DataType::Variant;
+    case T::UINT32:
+        return DataType::UInt32;
+    case T::UINT16:
+        return DataType::UInt16;
+    case T::INT4:
+        return DataType::Int4;
+    case T::BFLOAT16:
+        return DataType::BFloat16;
+    case T::INT2:
+        return DataType::Int2;
+    case T::UINT4:
+        return DataType::UInt4;
+    case T::FLOAT8_E4M3FN:
+        return DataType::Float8E4M3;
+    case T::FLOAT8_E5M2:
+        return DataType::Float8E5M2;
     }
     *known = false;
     return DataType::Unknown;
@@ -106,14 +138,13 @@ public:
     OptionCollector(const char* tableName, std::vector<OperatorOption>* out)
         : m_table(tableName)
         , m_out(out)
-    {
-    }
+    { }
 
     void StartSequence() override { ++m_depth; }
     void EndSequence() override { --m_depth; }
 
-    void Field(size_t, size_t, flatbuffers::ElementaryType type, bool isVector,
-        const flatbuffers::TypeTable* typeTable, const char* name, const uint8_t* val) override
+    void Field(size_t, size_t, flatbuffers::ElementaryType type, bool isVector, const flatbuffers::TypeTable* typeTable,
+        const char* name, const uint8_t* val) override
     {
         if (m_depth != 1)
             return; // fields of nested tables are not options of their own
@@ -170,10 +201,7 @@ public:
     void ULong(uint64_t v) override { put(static_cast<qulonglong>(v)); }
     void Float(float v) override { put(static_cast<double>(v)); }
     void Double(double v) override { put(v); }
-    void String(const flatbuffers::String* s) override
-    {
-        put(s ? QString::fromUtf8(s->c_str(), static_cast<int>(s->size())) : QString());
-    }
+    void String(const flatbuffers::String* s) override { put(toQString(s)); }
 
 private:
     static QString enumName(int64_t value, const flatbuffers::TypeTable* tt)
@@ -313,8 +341,7 @@ public:
         : m_data(data)
         , m_file(file)
         , m_progress(progress)
-    {
-    }
+    { }
 
     Result<Model> read(const tflfb::Model* fb)
     {
@@ -324,7 +351,7 @@ public:
         model.formatVersion = fb->version();
         model.fileSize = m_data.size();
         if (fb->description())
-            model.description = QString::fromUtf8(fb->description()->c_str());
+            model.description = toQString(fb->description());
         if (model.formatVersion != 3)
             model.warnings << QStringLiteral("schema version %1 (TinyScope reads version 3)").arg(model.formatVersion);
 
@@ -359,12 +386,13 @@ public:
 private:
     std::optional<Error> readBuffers(const tflfb::Model* fb, Model* model)
     {
-        if (!fb->buffers())
+        const auto* buffers = fb->buffers();
+        if (!buffers)
             return std::nullopt; // a model of only activations has no buffers at all
         const auto* base = reinterpret_cast<const uint8_t*>(m_data.constData());
-        model->buffers.reserve(fb->buffers()->size());
-        for (flatbuffers::uoffset_t i = 0; i < fb->buffers()->size(); ++i) {
-            const auto* b = fb->buffers()->Get(i);
+        model->buffers.reserve(buffers->size());
+        for (flatbuffers::uoffset_t i = 0; i < buffers->size(); ++i) {
+            const auto* b = buffers->Get(i);
             Buffer buffer;
             if (b && b->data() && b->data()->size() > 0) {
                 buffer.size = b->data()->size();
@@ -389,10 +417,11 @@ private:
 
     std::optional<Error> readOperatorCodes(const tflfb::Model* fb, Model* model)
     {
-        if (!fb->operator_codes())
+        const auto* codes = fb->operator_codes();
+        if (!codes)
             return std::nullopt;
-        for (flatbuffers::uoffset_t i = 0; i < fb->operator_codes()->size(); ++i) {
-            const auto* oc = fb->operator_codes()->Get(i);
+        for (flatbuffers::uoffset_t i = 0; i < codes->size(); ++i) {
+            const auto* oc = codes->Get(i);
             OpCode code;
             if (!oc) {
                 m_codes.push_back(code);
@@ -404,7 +433,7 @@ private:
             if (builtin == static_cast<int>(tflfb::BuiltinOperator::CUSTOM)) {
                 code.isCustom = true;
                 code.builtinCode = builtin;
-                code.name = oc->custom_code() ? QString::fromUtf8(oc->custom_code()->c_str()) : QString();
+                code.name = oc->custom_code() ? toQString(oc->custom_code()) : QString();
                 if (code.name.isEmpty()) {
                     code.name = QStringLiteral("CUSTOM");
                     model->warnings << QStringLiteral("operator code %1 is a custom operator without a name").arg(i);
@@ -425,8 +454,8 @@ private:
         return std::nullopt;
     }
 
-    std::optional<Error> checkIndices(const flatbuffers::Vector<int32_t>* v, std::size_t tensorCount,
-        bool allowOmitted, const QString& what, std::vector<int>* out)
+    std::optional<Error> checkIndices(const flatbuffers::Vector<int32_t>* v, std::size_t tensorCount, bool allowOmitted,
+        const QString& what, std::vector<int>* out)
     {
         if (!v)
             return std::nullopt;
@@ -437,7 +466,10 @@ private:
                 continue;
             }
             return invalid(m_file,
-                QStringLiteral("%1 refers to tensor %2, but there are only %3 tensors").arg(what).arg(idx).arg(tensorCount));
+                QStringLiteral("%1 refers to tensor %2, but there are only %3 tensors")
+                    .arg(what)
+                    .arg(idx)
+                    .arg(tensorCount));
         }
         return std::nullopt;
     }
@@ -447,8 +479,7 @@ private:
     {
         if (!fbt)
             return invalid(m_file, QStringLiteral("%1tensor %2 is missing").arg(where).arg(index));
-        if (fbt->name())
-            t->name = QString::fromUtf8(fbt->name()->c_str(), static_cast<int>(fbt->name()->size()));
+        t->name = toQString(fbt->name());
         bool known = true;
         t->type = mapType(fbt->type(), &known);
         if (!known)
@@ -461,6 +492,7 @@ private:
             t->shapeSignature.assign(fbt->shape_signature()->begin(), fbt->shape_signature()->end());
         t->isVariable = fbt->is_variable();
         t->isSparse = fbt->sparsity() != nullptr;
+        readQuantization(fbt->quantization(), t);
         std::int64_t elements = 1;
         for (std::size_t d = 0; d < t->shape.size(); ++d) {
             const std::int32_t dim = t->shape[d];
@@ -487,14 +519,13 @@ private:
                     .arg(model.buffers.size()));
         t->buffer = model.buffers.empty() ? -1 : static_cast<int>(buffer);
         t->isConstant = t->buffer > 0 && model.buffers[buffer].size > 0 && !t->isVariable;
-        if (t->isConstant && t->bytes > 0 && model.buffers[buffer].size < t->bytes && !t->isSparse
-            && t->quantization.scheme == Quantization::Scheme::None && dataTypeBits(t->type) >= 8) {
+        // Sparse tensors store fewer values than their shape holds; anything else with a short buffer is damaged.
+        if (t->isConstant && t->bytes > 0 && model.buffers[buffer].size < t->bytes && !t->isSparse) {
             m_warnings << QStringLiteral("%1%2 needs %3 bytes but its buffer holds %4")
                               .arg(where, describeTensor(*t, index))
                               .arg(t->bytes)
                               .arg(model.buffers[buffer].size);
         }
-        readQuantization(fbt->quantization(), t);
         return std::nullopt;
     }
 
@@ -505,7 +536,7 @@ private:
         if (!fbs)
             return invalid(m_file, QStringLiteral("subgraph %1 is missing").arg(index));
         if (fbs->name())
-            sg->name = QString::fromUtf8(fbs->name()->c_str());
+            sg->name = toQString(fbs->name());
         const auto* tensors = fbs->tensors();
         const std::size_t tensorCount = tensors ? tensors->size() : 0;
         sg->tensors.resize(tensorCount);
@@ -526,11 +557,11 @@ private:
                         .arg(tensorCount));
             }
         }
-        if (auto err = checkIndices(fbs->inputs(), tensorCount, false, where + QStringLiteral("the subgraph input list"),
-                &sg->inputs))
+        if (auto err = checkIndices(
+                fbs->inputs(), tensorCount, false, where + QStringLiteral("the subgraph input list"), &sg->inputs))
             return err;
-        if (auto err = checkIndices(fbs->outputs(), tensorCount, false,
-                where + QStringLiteral("the subgraph output list"), &sg->outputs))
+        if (auto err = checkIndices(
+                fbs->outputs(), tensorCount, false, where + QStringLiteral("the subgraph output list"), &sg->outputs))
             return err;
 
         const auto* ops = fbs->operators();
@@ -603,7 +634,7 @@ private:
                 continue;
             SignatureDef sig;
             if (sd->signature_key())
-                sig.key = QString::fromUtf8(sd->signature_key()->c_str());
+                sig.key = toQString(sd->signature_key());
             sig.subgraph = static_cast<int>(sd->subgraph_index());
             if (static_cast<std::size_t>(sig.subgraph) >= model->subgraphs.size()) {
                 model->warnings << QStringLiteral("signature \"%1\" names subgraph %2, which does not exist; ignored")
@@ -620,7 +651,7 @@ private:
                     if (!m)
                         continue;
                     SignatureTensor st;
-                    st.name = m->name() ? QString::fromUtf8(m->name()->c_str()) : QString();
+                    st.name = m->name() ? toQString(m->name()) : QString();
                     st.tensor = m->tensor_index() < tensorCount ? static_cast<int>(m->tensor_index()) : -1;
                     if (st.tensor < 0)
                         model->warnings << QStringLiteral("signature \"%1\": \"%2\" names a tensor that does not exist")
@@ -642,7 +673,7 @@ private:
             if (!md)
                 continue;
             Metadata m;
-            m.name = md->name() ? QString::fromUtf8(md->name()->c_str()) : QString();
+            m.name = md->name() ? toQString(md->name()) : QString();
             m.buffer = md->buffer() < model->buffers.size() ? static_cast<int>(md->buffer()) : -1;
             if (m.buffer < 0)
                 model->warnings << QStringLiteral("metadata \"%1\" names buffer %2, which does not exist")
@@ -664,8 +695,8 @@ private:
         };
         const std::int64_t words = buffer.offset >= 0 ? buffer.size / 4 : 0;
         if (words < 3) {
-            model->warnings << QStringLiteral("OfflineMemoryAllocation metadata is too short (%1 bytes); ignored")
-                                   .arg(buffer.size);
+            model->warnings
+                << QStringLiteral("OfflineMemoryAllocation metadata is too short (%1 bytes); ignored").arg(buffer.size);
             return;
         }
         OfflineMemoryPlan plan;
@@ -673,7 +704,8 @@ private:
         plan.subgraphCount = word(1);
         const std::int64_t count = word(2);
         if (count < 0 || count > words - 3) {
-            model->warnings << QStringLiteral("OfflineMemoryAllocation metadata claims %1 offsets but holds %2; ignored")
+            model->warnings << QStringLiteral(
+                "OfflineMemoryAllocation metadata claims %1 offsets but holds %2; ignored")
                                    .arg(count)
                                    .arg(words - 3);
             return;
@@ -761,10 +793,12 @@ Result<Model> loadTfliteData(const QByteArray& data, const QString& displayName,
         QString found;
         for (int i = 4; i < 8; ++i) {
             const char c = data.at(i);
-            found += (c >= 32 && c < 127) ? QString(QLatin1Char(c)) : QStringLiteral("\\x%1").arg(uchar(c), 2, 16, QLatin1Char('0'));
+            found += (c >= 32 && c < 127) ? QString(QLatin1Char(c))
+                                          : QStringLiteral("\\x%1").arg(uchar(c), 2, 16, QLatin1Char('0'));
         }
         return invalid(file,
-            QStringLiteral("not a TensorFlow Lite file: missing the TFL3 identifier at byte 4 (found \"%1\")").arg(found));
+            QStringLiteral("not a TensorFlow Lite file: missing the TFL3 identifier at byte 4 (found \"%1\")")
+                .arg(found));
     }
     progress.set(0);
 

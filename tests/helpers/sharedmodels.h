@@ -21,10 +21,10 @@ QStringList sharedTfliteModels();
 /** What MANIFEST.md says about one model. */
 struct ManifestEntry
 {
-    QString file;         ///< file name without folder
+    QString file; ///< file name without folder
     qint64 bytes = 0;
     QString sha256;
-    int operators = -1;   ///< total over all subgraphs, from "N ops"
+    int operators = -1; ///< total over all subgraphs, from "N ops"
 };
 
 /** Parses MANIFEST.md of the shared folder; keyed by file name. */
@@ -33,12 +33,12 @@ std::map<QString, ManifestEntry> readManifest();
 } // namespace TestHelpers
 
 /** Declares `dir` as the shared models folder, or skips (locally) / fails (CI) the test when it is missing. */
-#define TINYSCOPE_REQUIRE_SHARED_MODELS(dir)                                                                     \
-    const QString dir = TestHelpers::sharedModelsDir();                                                         \
-    do {                                                                                                         \
-        if (dir.isEmpty()) {                                                                                     \
-            if (TestHelpers::isCi())                                                                             \
-                QFAIL("../shared/models is missing, and CI=true requires it");                                 \
-            QSKIP("../shared/models not found: skipping the tests on real models");                            \
-        }                                                                                                        \
+#define TINYSCOPE_REQUIRE_SHARED_MODELS(dir)                                                                           \
+    const QString dir = TestHelpers::sharedModelsDir();                                                                \
+    do {                                                                                                               \
+        if (dir.isEmpty()) {                                                                                           \
+            if (TestHelpers::isCi())                                                                                   \
+                QFAIL("../shared/models is missing, and CI=true requires it");                                         \
+            QSKIP("../shared/models not found: skipping the tests on real models");                                    \
+        }                                                                                                              \
     } while (false)

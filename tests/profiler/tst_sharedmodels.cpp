@@ -22,7 +22,7 @@ struct CensusRow
 {
     int subgraphs = 0;
     QList<int> operators; // per subgraph
-    QList<int> tensors;   // per subgraph
+    QList<int> tensors; // per subgraph
     int buffers = 0;
     std::map<QString, int> types; // operator type -> count, subgraph 0
 };
@@ -152,8 +152,8 @@ void TestSharedModels::mlperfMacs_data()
                                          << qint64(265864);
     QTest::addRow("ResNet-8") << "mlperf_tiny_ic_resnet8_int8.tflite" << qint64(12501632) << qint64(77708);
     QTest::addRow("DS-CNN") << "mlperf_tiny_kws_ds_cnn_int8.tflite" << qint64(2656768) << qint64(22606);
-    QTest::addRow("VWW MobileNetV1 0.25") << "mlperf_tiny_vww_mobilenet_v1_025_int8.tflite" << qint64(7489664)
-                                          << qint64(210852);
+    QTest::addRow("VWW MobileNetV1 0.25")
+        << "mlperf_tiny_vww_mobilenet_v1_025_int8.tflite" << qint64(7489664) << qint64(210852);
     // float32 twins have the same structure, so the same MACs
     QTest::addRow("DS-CNN fp32") << "mlperf_tiny_kws_ds_cnn_fp32.tflite" << qint64(2656768) << qint64(22606);
     QTest::addRow("ResNet-8 fp32") << "mlperf_tiny_ic_resnet8_fp32.tflite" << qint64(12501632) << qint64(77708);
@@ -299,7 +299,8 @@ void TestSharedModels::optionsWithDefaults()
 
     const Model speech = loadShared(dir, QStringLiteral("tflm_micro_speech_int8.tflite"));
     const auto& ops = speech.subgraphs[0].operators;
-    const auto it = std::find_if(ops.begin(), ops.end(), [](const Operator& op) { return op.type == QLatin1String("RESHAPE"); });
+    const auto it
+        = std::find_if(ops.begin(), ops.end(), [](const Operator& op) { return op.type == QLatin1String("RESHAPE"); });
     QVERIFY(it != ops.end());
     const Operator& reshape = *it;
     const QVariantList newShape = reshape.option(QStringLiteral("new_shape")).toList();

@@ -49,8 +49,8 @@ void TestTfliteLoader::notAModel_data()
     QTest::addRow("wrong identifier") << QByteArray("\x10\0\0\0ONNX\0\0\0\0\0\0\0\0", 16)
                                       << "missing the TFL3 identifier at byte 4 (found \"ONNX\")";
     QTest::addRow("png header") << QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) << "missing the TFL3 identifier";
-    QTest::addRow("root offset past the end") << QByteArray("\xff\0\0\0TFL3\0\0\0\0", 12)
-                                              << "the model table starts at byte 255";
+    QTest::addRow("root offset past the end")
+        << QByteArray("\xff\0\0\0TFL3\0\0\0\0", 12) << "the model table starts at byte 255";
     QTest::addRow("identifier only") << QByteArray("\x08\0\0\0TFL3", 8) << "truncated or corrupt";
     QRandomGenerator rng(20261126);
     for (int i = 0; i < 20; ++i) {
