@@ -2,7 +2,9 @@
 #include "commands.h"
 
 #include "analysis/layeranalysis.h"
+#include "memory/memoryanalysis.h"
 #include "report/analysisreport.h"
+#include "report/memoryreportjson.h"
 #include "tflite/tfliteloader.h"
 
 #include <QCommandLineParser>
@@ -83,7 +85,83 @@ QByteArray textReport(const Profiler::Model& model, const Profiler::ModelAnalysi
     return t.toUtf8();
 }
 
+QString kib(std::int64_t bytes)
+{
+    return QStringLiteral("%1 bytes (%2 KiB)").arg(grouped(bytes)).arg(static_cast<double>(bytes) / 1024.0, 0, 'f', 1);
+}
+
+QByteArray memoryText(const Profiler::Model& model, const Profiler::MemoryReport& r)
+{
+    using namespace Profiler;
+    QString t;
+    QTextStream o(&t);
+    o << QFileInfo(model.filePath).fileName() << ": tensor arena (TFLM reference kernels, " << r.problem.alignment
+      << "-byte alignment)\n";
+    o << "  TFLM plan (head)        " << kib(r.tflm.arenaBytes) << '\n';
+    o << "  lower bound             " << kib(r.lowerBound) << '\n';
+    o << "  best plan               " << kib(r.best.arenaBytes)
+      << (r.best.provenOptimal ? QStringLiteral(", optimal") : QString()) << '\n';
+    o << "  reordered operators     " << kib(r.reorderedBest.arenaBytes) << " (TFLM would plan "
+      << grouped(r.reorderedTflm.arenaBytes) << "; saves " << grouped(r.best.arenaBytes - r.reorderedBest.arenaBytes)
+      << " bytes over the best plan)\n";
+    o << "  persistent (estimate)   " << kib(r.persistent.totalBytes) << '\n';
+    o << "  total arena (estimate)  " << kib(r.tflm.arenaBytes + r.persistent.totalBytes) << '\n';
+    if (r.timeline.peakStep >= 0) {
+        const MemoryStep& step = r.problem.steps[static_cast<std::size_t>(r.timeline.peakStep)];
+        o << "  peak " << grouped(r.timeline.peakBytes) << " bytes live at step " << r.timeline.peakStep;
+        if (step.op >= 0)
+            o << " (operator " << step.op << ", "
+              << model.subgraphs[static_cast<std::size_t>(step.subgraph)]
+                     .operators[static_cast<std::size_t>(step.op)]
+                     .type
+              << ")";
+        o << ":\n";
+        for (int b : r.timeline.peakBuffers)
+            o << "    " << pad(grouped(r.problem.buffers[static_cast<std::size_t>(b)].size), 12, true) << "  "
+              << memoryBufferLabel(model, r.problem.buffers[static_cast<std::size_t>(b)]) << '\n';
+    }
+    for (const QString& w : r.problem.warnings)
+        o << "  warning: " << w << '\n';
+    o.flush();
+    return t.toUtf8();
+}
+
 } // namespace
+
+int runMemory(const QStringList& arguments, QTextStream& out, QTextStream& err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Tensor arena plans: TFLM's, the lower bound, the best plan, and "
+                                                    "a better operator order."));
+    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("The .tflite file."));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Write JSON."));
+    const QCommandLineOption outOpt({ QStringLiteral("o"), QStringLiteral("output") },
+        QStringLiteral("Write to <file> instead of standard output."), QStringLiteral("file"));
+    parser.addOptions({ jsonOpt, outOpt });
+    const QCommandLineOption helpOpt = parser.addHelpOption();
+    if (!parser.parse(arguments)) {
+        err << "tinyscope-cli memory: " << parser.errorText() << Qt::endl;
+        return ExitError;
+    }
+    if (parser.isSet(helpOpt)) {
+        out << parser.helpText();
+        return ExitOk;
+    }
+    if (parser.positionalArguments().size() != 1) {
+        err << "tinyscope-cli memory: expected exactly one model file (see --help)" << Qt::endl;
+        return ExitError;
+    }
+    const auto loaded = Profiler::loadTfliteFile(parser.positionalArguments().first());
+    if (!loaded.ok()) {
+        err << loaded.error().userMessage << Qt::endl;
+        return ExitError;
+    }
+    const Profiler::MemoryReport report = Profiler::analyzeMemory(loaded.value());
+    const QByteArray data = parser.isSet(jsonOpt)
+        ? QJsonDocument(Profiler::memoryToJson(loaded.value(), report)).toJson(QJsonDocument::Indented)
+        : memoryText(loaded.value(), report);
+    return writeOutput(data, parser.value(outOpt), out, err) ? ExitOk : ExitError;
+}
 
 int runAnalyze(const QStringList& arguments, QTextStream& out, QTextStream& err)
 {

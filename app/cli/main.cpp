@@ -13,6 +13,8 @@ const char kUsage[] = "Usage: tinyscope-cli <command> [options]\n"
                       "Commands:\n"
                       "  analyze MODEL [--json|--csv] [-o FILE] [--subgraph N]\n"
                       "          per-layer parameters, MACs, activation bytes and TFLM support\n"
+                      "  memory MODEL [--json] [-o FILE]\n"
+                      "          tensor arena: TFLM's plan, lower bound, best plan, reordering, timeline\n"
                       "\n"
                       "Run 'tinyscope-cli <command> --help' for a command's options.\n"
                       "Exit codes: 0 success, 1 a check said no, 2 error (the message names the file and reason).\n";
@@ -41,6 +43,8 @@ int main(int argc, char** argv)
     args.removeAt(1); // the parser of each command sees "tinyscope-cli <its options>"
     if (command == QLatin1String("analyze"))
         return Cli::runAnalyze(args, out, err);
+    if (command == QLatin1String("memory"))
+        return Cli::runMemory(args, out, err);
     err << "tinyscope-cli: unknown command \"" << command << "\"\n\n" << kUsage;
     return Cli::ExitError;
 }

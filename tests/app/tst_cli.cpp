@@ -89,6 +89,8 @@ private Q_SLOTS:
     void writesFile();
     void badInput_data();
     void badInput();
+    void memoryJson();
+    void memoryText();
 };
 
 void TestCli::jsonMatchesAnalysis_data()
@@ -240,6 +242,55 @@ void TestCli::badInput()
     QCOMPARE(err.count(QLatin1Char('\n')), 1); // one line
     QVERIFY2(err.startsWith(path + QStringLiteral(": ")), qPrintable(err));
     QVERIFY2(err.contains(expected), qPrintable(err));
+}
+
+void TestCli::memoryJson()
+{
+    TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
+    const Run run = runCli({ QStringLiteral("memory"),
+        dir + QStringLiteral("/mlperf_tiny_vww_mobilenet_v1_025_int8.tflite"), QStringLiteral("--json") });
+    QCOMPARE(run.exitCode, 0);
+    const QJsonDocument doc = QJsonDocument::fromJson(run.out);
+    QVERIFY(doc.isObject());
+    QCOMPARE(doc[QStringLiteral("tflm")][QStringLiteral("arena_bytes")].toInteger(), 73728);
+    QCOMPARE(doc[QStringLiteral("lower_bound_bytes")].toInteger(), 55296);
+    QCOMPARE(doc[QStringLiteral("best")][QStringLiteral("arena_bytes")].toInteger(), 55296);
+    QVERIFY(doc[QStringLiteral("reordered")][QStringLiteral("arena_bytes")].toInteger() <= 55296);
+    QCOMPARE(doc[QStringLiteral("reordered")][QStringLiteral("order")].toArray().size(), 31);
+    QVERIFY(doc[QStringLiteral("persistent_estimate")][QStringLiteral("estimate")].toBool());
+
+    // The buffers of the TFLM plan are where the plan says, and the largest end is the arena size.
+    const QJsonArray buffers = doc[QStringLiteral("buffers")].toArray();
+    QCOMPARE(buffers.size(), 32);
+    qint64 top = 0;
+    for (const QJsonValue& v : buffers) {
+        const QJsonObject b = v.toObject();
+        QVERIFY(b[QStringLiteral("first")].toInt() <= b[QStringLiteral("last")].toInt());
+        QCOMPARE(b[QStringLiteral("size")].toInteger() % 16, 0);
+        top = std::max(top, b[QStringLiteral("offset")].toInteger() + b[QStringLiteral("size")].toInteger());
+    }
+    QCOMPARE(top, 73728);
+    const QJsonArray timeline = doc[QStringLiteral("timeline")].toArray();
+    QCOMPARE(timeline.size(), 32); // the entry step and 31 operators
+    qint64 peak = 0;
+    for (const QJsonValue& v : timeline)
+        peak = std::max(peak, v[QStringLiteral("live_bytes")].toInteger());
+    QCOMPARE(peak, 55296);
+    QCOMPARE(doc[QStringLiteral("peak")][QStringLiteral("live_bytes")].toInteger(), 55296);
+}
+
+void TestCli::memoryText()
+{
+    TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
+    const Run run = runCli({ QStringLiteral("memory"), dir + QStringLiteral("/tflm_micro_speech_int8.tflite") });
+    QCOMPARE(run.exitCode, 0);
+    const QString text = QString::fromUtf8(run.out);
+    QVERIFY2(text.contains(QLatin1String("TFLM plan (head)        5 968 bytes")), qPrintable(text));
+    QVERIFY(text.contains(QLatin1String("(estimate)")));
+
+    const Run bad = runCli({ QStringLiteral("memory"), dir + QStringLiteral("/MANIFEST.md") });
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY(QString::fromUtf8(bad.err).contains(QLatin1String("not a TensorFlow Lite file")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
