@@ -10,7 +10,10 @@
 #include "tflite/tfliteloader.h"
 
 #include <QFileInfo>
+#include <QRandomGenerator>
 #include <QtTest>
+
+#include <functional>
 
 #include <set>
 
@@ -135,6 +138,8 @@ private Q_SLOTS:
     void scratchBuffers();
     void timelineOfKws();
     void persistentEstimate();
+    void bestMatchesBruteForce();
+    void reorderMatchesBruteForce();
 };
 
 void TestMemory::tflmHead_data()
@@ -437,6 +442,112 @@ void TestMemory::persistentEstimate()
         ops = ops || (part.what.startsWith(QLatin1String("operator structs")) && part.bytes == 96);
     }
     QVERIFY(tensors && ops);
+}
+
+void TestMemory::bestMatchesBruteForce()
+{
+    // Small random problems, solved by trying every offset (multiples of 16) for every buffer.
+    QRandomGenerator rng(4242);
+    for (int round = 0; round < 40; ++round) {
+        std::vector<MemoryBuffer> buffers;
+        const int n = 3 + static_cast<int>(rng.bounded(3)); // 3..5 buffers
+        for (int i = 0; i < n; ++i) {
+            const int first = static_cast<int>(rng.bounded(4));
+            buffers.push_back(buffer(16 * (1 + static_cast<int>(rng.bounded(4))), first,
+                first + static_cast<int>(rng.bounded(3))));
+        }
+        const MemoryProblem p = problemOf(buffers);
+        std::int64_t sum = 0;
+        for (const auto& b : buffers)
+            sum += b.size;
+        std::int64_t optimum = sum;
+        std::vector<std::int64_t> offsets(buffers.size(), 0);
+        std::function<void(std::size_t, std::int64_t)> tryAll = [&](std::size_t i, std::int64_t top) {
+            if (top >= optimum)
+                return;
+            if (i == buffers.size()) {
+                optimum = top;
+                return;
+            }
+            for (std::int64_t o = 0; o + buffers[i].size <= sum; o += 16) {
+                bool clash = false;
+                for (std::size_t j = 0; j < i && !clash; ++j) {
+                    clash = buffers[i].overlapsInTime(buffers[j]) && o < offsets[j] + buffers[j].size
+                        && offsets[j] < o + buffers[i].size;
+                }
+                if (clash)
+                    continue;
+                offsets[i] = o;
+                tryAll(i + 1, std::max(top, o + buffers[i].size));
+            }
+        };
+        tryAll(0, 0);
+        const MemoryPlan best = planBest(p);
+        QVERIFY(planIsValid(p, best));
+        QCOMPARE(best.arenaBytes, optimum);
+        QVERIFY(best.provenOptimal);
+        QVERIFY(memoryLowerBound(p) <= optimum);
+        QVERIFY(planTflmGreedy(p).arenaBytes >= optimum);
+    }
+}
+
+void TestMemory::reorderMatchesBruteForce()
+{
+    // Random DAG-shaped models of 7 operators; every valid order is tried.
+    QRandomGenerator rng(777);
+    for (int round = 0; round < 25; ++round) {
+        TfliteBuilder b;
+        std::vector<int> tensors { b.addTensor(QStringLiteral("in"), DataType::Int8, { 1, 16 }) };
+        for (int k = 0; k < 7; ++k) {
+            const int width = 16 * (1 + static_cast<int>(rng.bounded(8)));
+            const int out = b.addTensor(QStringLiteral("t%1").arg(k), DataType::Int8, { 1, width });
+            const int a = tensors[rng.bounded(static_cast<quint32>(tensors.size()))];
+            const int c = tensors[rng.bounded(static_cast<quint32>(tensors.size()))];
+            if (a == c)
+                b.addBuiltin(builtinOperatorCode(QStringLiteral("RELU")), { a }, { out });
+            else
+                b.addAdd({ a, c }, { out });
+            tensors.push_back(out);
+        }
+        b.setInputs({ tensors.front() });
+        b.setOutputs({ tensors.back() });
+        const Model model = loadBytes(b.finish());
+        const Subgraph& sg = model.subgraphs[0];
+
+        std::int64_t optimum = std::numeric_limits<std::int64_t>::max();
+        std::vector<int> order;
+        std::vector<bool> done(sg.operators.size(), false);
+        std::function<void()> enumerate = [&] {
+            if (order.size() == sg.operators.size()) {
+                optimum = std::min(optimum, peakLiveBytes(model, 0, order));
+                return;
+            }
+            for (std::size_t k = 0; k < sg.operators.size(); ++k) {
+                if (done[k])
+                    continue;
+                bool ready = true; // every producer of its inputs has run
+                for (int t : sg.operators[k].inputs) {
+                    for (std::size_t p = 0; p < sg.operators.size(); ++p) {
+                        const auto& outs = sg.operators[p].outputs;
+                        if (std::find(outs.begin(), outs.end(), t) != outs.end() && !done[p])
+                            ready = false;
+                    }
+                }
+                if (!ready)
+                    continue;
+                order.push_back(static_cast<int>(k));
+                done[k] = true;
+                enumerate();
+                done[k] = false;
+                order.pop_back();
+            }
+        };
+        enumerate();
+        const ReorderResult r = reorderOperators(model, 0);
+        QVERIFY(r.exact);
+        QCOMPARE(r.reorderedPeak, optimum);
+        QVERIFY(orderRespectsData(sg, r.order));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMemory)
