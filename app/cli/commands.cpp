@@ -12,6 +12,8 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <optional>
+
 namespace Cli {
 
 namespace {
@@ -33,6 +35,71 @@ bool writeOutput(const QByteArray& data, const QString& path, QTextStream& out, 
 }
 
 /** 2656768 -> "2 656 768": thin groups read well in any locale and never look like a decimal point. */
+/** What every command shares: a name, one model argument, --json, -o FILE and --help, and the same error
+ *  reporting (one line naming the file and the reason, exit code 2). */
+class CommandLine
+{
+public:
+    CommandLine(const QString& name, const QString& description)
+        : m_name(name)
+        , json(QStringLiteral("json"), QStringLiteral("Write JSON."))
+        , output({ QStringLiteral("o"), QStringLiteral("output") },
+              QStringLiteral("Write to <file> instead of standard output."), QStringLiteral("file"))
+    {
+        parser.setApplicationDescription(description);
+        parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("The .tflite file."));
+        parser.addOptions({ json, output });
+    }
+
+    /** Parses `arguments`. Returns an exit code when the command is done already (help shown or bad usage). */
+    std::optional<int> parse(const QStringList& arguments, QTextStream& out, QTextStream& err)
+    {
+        const QCommandLineOption help = parser.addHelpOption();
+        if (!parser.parse(arguments))
+            return fail(err, parser.errorText());
+        if (parser.isSet(help)) {
+            out << parser.helpText();
+            return ExitOk;
+        }
+        if (parser.positionalArguments().size() != 1)
+            return fail(err, QStringLiteral("expected exactly one model file (see --help)"));
+        return std::nullopt;
+    }
+
+    int fail(QTextStream& err, const QString& message) const
+    {
+        err << "tinyscope-cli " << m_name << ": " << message << Qt::endl;
+        return ExitError;
+    }
+
+    QString modelPath() const { return parser.positionalArguments().value(0); }
+
+    /** Loads the model; on failure prints the loader's message and returns nullopt. */
+    std::optional<Profiler::Model> loadModel(QTextStream& err) const
+    {
+        auto loaded = Profiler::loadTfliteFile(modelPath());
+        if (!loaded.ok()) {
+            err << loaded.error().userMessage << Qt::endl;
+            return std::nullopt;
+        }
+        return std::move(loaded).value();
+    }
+
+    int write(const QByteArray& data, QTextStream& out, QTextStream& err) const
+    {
+        return writeOutput(data, parser.value(output), out, err) ? ExitOk : ExitError;
+    }
+
+    QCommandLineParser parser;
+
+private:
+    QString m_name;
+
+public:
+    const QCommandLineOption json;
+    const QCommandLineOption output;
+};
+
 QString grouped(std::int64_t v)
 {
     QString digits = QString::number(v < 0 ? -v : v);
@@ -130,99 +197,54 @@ QByteArray memoryText(const Profiler::Model& model, const Profiler::MemoryReport
 
 int runMemory(const QStringList& arguments, QTextStream& out, QTextStream& err)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Tensor arena plans: TFLM's, the lower bound, the best plan, and "
-                                                    "a better operator order."));
-    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("The .tflite file."));
-    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Write JSON."));
-    const QCommandLineOption outOpt({ QStringLiteral("o"), QStringLiteral("output") },
-        QStringLiteral("Write to <file> instead of standard output."), QStringLiteral("file"));
-    parser.addOptions({ jsonOpt, outOpt });
-    const QCommandLineOption helpOpt = parser.addHelpOption();
-    if (!parser.parse(arguments)) {
-        err << "tinyscope-cli memory: " << parser.errorText() << Qt::endl;
+    CommandLine cmd(QStringLiteral("memory"),
+        QStringLiteral("Tensor arena plans: TFLM's, the lower bound, the best plan, and a better operator order."));
+    if (const auto done = cmd.parse(arguments, out, err))
+        return *done;
+    const auto model = cmd.loadModel(err);
+    if (!model)
         return ExitError;
-    }
-    if (parser.isSet(helpOpt)) {
-        out << parser.helpText();
-        return ExitOk;
-    }
-    if (parser.positionalArguments().size() != 1) {
-        err << "tinyscope-cli memory: expected exactly one model file (see --help)" << Qt::endl;
-        return ExitError;
-    }
-    const auto loaded = Profiler::loadTfliteFile(parser.positionalArguments().first());
-    if (!loaded.ok()) {
-        err << loaded.error().userMessage << Qt::endl;
-        return ExitError;
-    }
-    const Profiler::MemoryReport report = Profiler::analyzeMemory(loaded.value());
-    const QByteArray data = parser.isSet(jsonOpt)
-        ? QJsonDocument(Profiler::memoryToJson(loaded.value(), report)).toJson(QJsonDocument::Indented)
-        : memoryText(loaded.value(), report);
-    return writeOutput(data, parser.value(outOpt), out, err) ? ExitOk : ExitError;
+    const Profiler::MemoryReport report = Profiler::analyzeMemory(*model);
+    return cmd.write(cmd.parser.isSet(cmd.json)
+            ? QJsonDocument(Profiler::memoryToJson(*model, report)).toJson(QJsonDocument::Indented)
+            : memoryText(*model, report),
+        out, err);
 }
 
 int runAnalyze(const QStringList& arguments, QTextStream& out, QTextStream& err)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Per-layer parameters, MACs, bytes and TFLM support of a model."));
-    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("The .tflite file to analyse."));
-    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Write JSON."));
+    CommandLine cmd(
+        QStringLiteral("analyze"), QStringLiteral("Per-layer parameters, MACs, bytes and TFLM support of a model."));
     const QCommandLineOption csvOpt(QStringLiteral("csv"), QStringLiteral("Write CSV, one row per operator."));
-    const QCommandLineOption outOpt({ QStringLiteral("o"), QStringLiteral("output") },
-        QStringLiteral("Write to <file> instead of standard output."), QStringLiteral("file"));
     const QCommandLineOption subgraphOpt(QStringLiteral("subgraph"),
         QStringLiteral("Analyse subgraph <n> (default 0, the main graph)."), QStringLiteral("n"), QStringLiteral("0"));
-    parser.addOptions({ jsonOpt, csvOpt, outOpt, subgraphOpt });
-    const QCommandLineOption helpOpt = parser.addHelpOption();
-
-    if (!parser.parse(arguments)) {
-        err << "tinyscope-cli analyze: " << parser.errorText() << Qt::endl;
-        return ExitError;
-    }
-    if (parser.isSet(helpOpt)) {
-        out << parser.helpText();
-        return ExitOk;
-    }
-    const QStringList positional = parser.positionalArguments();
-    if (positional.size() != 1) {
-        err << "tinyscope-cli analyze: expected exactly one model file (see --help)" << Qt::endl;
-        return ExitError;
-    }
-    if (parser.isSet(jsonOpt) && parser.isSet(csvOpt)) {
-        err << "tinyscope-cli analyze: --json and --csv exclude each other" << Qt::endl;
-        return ExitError;
-    }
+    cmd.parser.addOptions({ csvOpt, subgraphOpt });
+    if (const auto done = cmd.parse(arguments, out, err))
+        return *done;
+    if (cmd.parser.isSet(cmd.json) && cmd.parser.isSet(csvOpt))
+        return cmd.fail(err, QStringLiteral("--json and --csv exclude each other"));
     bool numberOk = false;
-    const int subgraph = parser.value(subgraphOpt).toInt(&numberOk);
-    if (!numberOk || subgraph < 0) {
-        err << "tinyscope-cli analyze: --subgraph takes a number >= 0, not \"" << parser.value(subgraphOpt) << '"'
-            << Qt::endl;
-        return ExitError;
-    }
+    const int subgraph = cmd.parser.value(subgraphOpt).toInt(&numberOk);
+    if (!numberOk || subgraph < 0)
+        return cmd.fail(err, QStringLiteral("--subgraph takes a number >= 0, not \"%1\"").arg(cmd.parser.value(subgraphOpt)));
 
-    const auto loaded = Profiler::loadTfliteFile(positional.first());
-    if (!loaded.ok()) {
-        err << loaded.error().userMessage << Qt::endl;
+    const auto model = cmd.loadModel(err);
+    if (!model)
+        return ExitError;
+    if (static_cast<std::size_t>(subgraph) >= model->subgraphs.size()) {
+        err << cmd.modelPath() << ": there is no subgraph " << subgraph << " (the model has " << model->subgraphs.size()
+            << ")" << Qt::endl;
         return ExitError;
     }
-    const Profiler::Model& model = loaded.value();
-    if (static_cast<std::size_t>(subgraph) >= model.subgraphs.size()) {
-        err << positional.first() << ": there is no subgraph " << subgraph << " (the model has "
-            << model.subgraphs.size() << ")" << Qt::endl;
-        return ExitError;
-    }
-    const Profiler::ModelAnalysis analysis = Profiler::analyzeModel(model, subgraph);
-
+    const Profiler::ModelAnalysis analysis = Profiler::analyzeModel(*model, subgraph);
     QByteArray data;
-    if (parser.isSet(jsonOpt))
-        data = QJsonDocument(Profiler::analysisToJson(model, analysis)).toJson(QJsonDocument::Indented);
-    else if (parser.isSet(csvOpt))
-        data = Profiler::analysisToCsv(model, analysis);
+    if (cmd.parser.isSet(cmd.json))
+        data = QJsonDocument(Profiler::analysisToJson(*model, analysis)).toJson(QJsonDocument::Indented);
+    else if (cmd.parser.isSet(csvOpt))
+        data = Profiler::analysisToCsv(*model, analysis);
     else
-        data = textReport(model, analysis);
-    return writeOutput(data, parser.value(outOpt), out, err) ? ExitOk : ExitError;
+        data = textReport(*model, analysis);
+    return cmd.write(data, out, err);
 }
 
 } // namespace Cli
