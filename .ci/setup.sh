@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-}
+shift || true
 case "$mode" in
 run | test) ;;
 *)
@@ -50,9 +51,16 @@ jobs=$(nproc 2>/dev/null || echo 2)
 if [ "$mode" = run ]; then
     cmake --preset release
     cmake --build --preset release -j "$jobs"
-    example=build/release/resources/examples/kws_ds_cnn_example.tflite
-    echo "== TinyScope on the bundled example: $example"
-    exec build/release/app/tinyscope-cli analyze "$example"
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+        # No screen to show a window on: say so, and show the bundled example in the terminal instead.
+        example=build/release/resources/examples/kws_ds_cnn_example.tflite
+        echo "== no display (DISPLAY and WAYLAND_DISPLAY are unset); the window needs one."
+        echo "== Here is the bundled example model from the command line instead:"
+        build/release/app/tinyscope-cli analyze "$example"
+        exec build/release/app/tinyscope-cli memory "$example"
+    fi
+    echo "== starting TinyScope (it opens the bundled example model on first start)"
+    exec build/release/app/tinyscope "$@"
 fi
 
 # test

@@ -1,98 +1,152 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// PLACEHOLDER being replaced by the layered layout engine (same API).
+// The graph of a subgraph as nodes and edges to draw; the layout engine itself is in layeredlayout.cpp.
 #include "graphlayout.h"
 
-#include "analysis/opinfo.h"
-
-#include <QElapsedTimer>
-
 #include <algorithm>
+#include <cmath>
 
 namespace Profiler {
 
-GraphLayout layoutGraph(const LayoutGraph& graph, const LayoutOptions& options, const Progress&)
+namespace {
+
+// Sizes fit for the labels the graph view draws: about 7 px per character plus padding.
+constexpr double kCharWidth = 7;
+constexpr double kOperatorPadding = 24;
+constexpr double kOperatorMinWidth = 110;
+constexpr double kOperatorHeight = 44;
+constexpr double kPillPadding = 28;
+constexpr double kPillMinWidth = 90;
+constexpr double kPillMaxWidth = 240;
+constexpr double kPillHeight = 28;
+
+const Tensor* tensorAt(const Subgraph& sg, int t)
 {
-    QElapsedTimer timer;
-    timer.start();
-    GraphLayout out;
-    const std::size_t n = graph.nodeSizes.size();
-    std::vector<int> rank(n, 0);
-    std::vector<std::vector<int>> succ(n);
-    std::vector<int> indeg(n, 0);
-    for (const auto& e : graph.edges) {
-        succ[static_cast<std::size_t>(e.first)].push_back(e.second);
-        ++indeg[static_cast<std::size_t>(e.second)];
-    }
-    std::vector<int> queue;
-    for (std::size_t i = 0; i < n; ++i)
-        if (indeg[i] == 0)
-            queue.push_back(static_cast<int>(i));
-    for (std::size_t q = 0; q < queue.size(); ++q) {
-        const int v = queue[q];
-        for (int w : succ[static_cast<std::size_t>(v)]) {
-            rank[static_cast<std::size_t>(w)] = std::max(rank[static_cast<std::size_t>(w)], rank[static_cast<std::size_t>(v)] + 1);
-            if (--indeg[static_cast<std::size_t>(w)] == 0)
-                queue.push_back(w);
+    return t >= 0 && static_cast<std::size_t>(t) < sg.tensors.size() ? &sg.tensors[static_cast<std::size_t>(t)]
+                                                                     : nullptr;
+}
+
+QString tensorLabel(const Subgraph& sg, int t)
+{
+    const Tensor* tensor = tensorAt(sg, t);
+    if (!tensor)
+        return QStringLiteral("tensor %1").arg(t);
+    return tensor->displayName(t) + QLatin1Char('\n') + shapeToString(*tensor) + QStringLiteral("  ")
+        + dataTypeName(tensor->type);
+}
+
+QString operatorLabel(const Subgraph& sg, int op)
+{
+    if (op < 0 || static_cast<std::size_t>(op) >= sg.operators.size())
+        return {};
+    const Operator& o = sg.operators[static_cast<std::size_t>(op)];
+    QString shape;
+    for (int t : o.outputs) {
+        if (const Tensor* tensor = tensorAt(sg, t)) {
+            shape = shapeToString(*tensor);
+            break;
         }
     }
-    const int ranks = n ? *std::max_element(rank.begin(), rank.end()) + 1 : 0;
-    std::vector<double> x(static_cast<std::size_t>(ranks), 0);
-    out.nodes.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        LayoutNode& node = out.nodes[i];
-        node.rank = rank[i];
-        node.width = graph.nodeSizes[i].width();
-        node.height = graph.nodeSizes[i].height();
-        node.x = x[static_cast<std::size_t>(rank[i])];
-        node.y = rank[i] * (node.height + options.rankGap);
-        x[static_cast<std::size_t>(rank[i])] += node.width + options.nodeGap;
-        out.bounds = out.bounds.united(QRectF(node.x, node.y, node.width, node.height));
+    if (o.outputs.size() > 1)
+        shape += QStringLiteral(" (+%1)").arg(o.outputs.size() - 1);
+    return o.type + QLatin1Char('\n') + shape;
+}
+
+double widestLine(const QString& label)
+{
+    qsizetype widest = 0;
+    qsizetype start = 0;
+    for (;;) {
+        const qsizetype nl = label.indexOf(QLatin1Char('\n'), start);
+        widest = std::max(widest, (nl < 0 ? label.size() : nl) - start);
+        if (nl < 0)
+            break;
+        start = nl + 1;
     }
-    for (const auto& e : graph.edges) {
-        LayoutEdge edge;
-        edge.from = e.first;
-        edge.to = e.second;
-        const LayoutNode& a = out.nodes[static_cast<std::size_t>(e.first)];
-        const LayoutNode& b = out.nodes[static_cast<std::size_t>(e.second)];
-        edge.points = { QPointF(a.x + a.width / 2, a.y + a.height), QPointF(b.x + b.width / 2, b.y) };
-        out.edges.push_back(edge);
-    }
-    out.milliseconds = static_cast<double>(timer.nsecsElapsed()) / 1e6;
-    return out;
+    return kCharWidth * static_cast<double>(widest);
+}
+
+QSizeF nodeSize(const ModelGraphNode& node, const QString& label)
+{
+    if (node.kind == ModelGraphNode::Kind::Operator)
+        return { std::max(kOperatorMinWidth, std::ceil(widestLine(label) + kOperatorPadding)), kOperatorHeight };
+    return { std::clamp(std::ceil(widestLine(label) + kPillPadding), kPillMinWidth, kPillMaxWidth), kPillHeight };
+}
+
+QString labelOf(const Subgraph& sg, const ModelGraphNode& node)
+{
+    return node.kind == ModelGraphNode::Kind::Operator ? operatorLabel(sg, node.index) : tensorLabel(sg, node.index);
+}
+
+} // namespace
+
+QString modelGraphNodeLabel(const Model& model, const ModelGraph& graph, int node)
+{
+    if (graph.subgraph < 0 || static_cast<std::size_t>(graph.subgraph) >= model.subgraphs.size() || node < 0
+        || static_cast<std::size_t>(node) >= graph.nodes.size())
+        return {};
+    return labelOf(
+        model.subgraphs[static_cast<std::size_t>(graph.subgraph)], graph.nodes[static_cast<std::size_t>(node)]);
 }
 
 ModelGraph layoutModelGraph(const Model& model, int subgraph, const LayoutOptions& options, const Progress& progress)
 {
     ModelGraph g;
     g.subgraph = subgraph;
+    if (subgraph < 0 || static_cast<std::size_t>(subgraph) >= model.subgraphs.size()) {
+        progress.set(1000);
+        return g;
+    }
     const Subgraph& sg = model.subgraphs[static_cast<std::size_t>(subgraph)];
-    std::vector<int> producer(sg.tensors.size(), -1);
+    const std::size_t tensorCount = sg.tensors.size();
+    auto validTensor = [&](int t) { return t >= 0 && static_cast<std::size_t>(t) < tensorCount; };
+
+    std::vector<int> producer(tensorCount, -1);
     for (int t : sg.inputs) {
+        if (!validTensor(t))
+            continue;
         producer[static_cast<std::size_t>(t)] = static_cast<int>(g.nodes.size());
         g.nodes.push_back({ ModelGraphNode::Kind::Input, t });
     }
-    for (const Operator& op : sg.operators) {
-        g.nodeOfOperator.push_back(static_cast<int>(g.nodes.size()));
-        g.nodes.push_back({ ModelGraphNode::Kind::Operator, op.index });
+    g.nodeOfOperator.resize(sg.operators.size());
+    for (std::size_t k = 0; k < sg.operators.size(); ++k) {
+        g.nodeOfOperator[k] = static_cast<int>(g.nodes.size());
+        g.nodes.push_back({ ModelGraphNode::Kind::Operator, static_cast<int>(k) });
     }
-    for (const Operator& op : sg.operators)
-        for (int t : op.outputs)
-            producer[static_cast<std::size_t>(t)] = g.nodeOfOperator[static_cast<std::size_t>(op.index)];
-    for (const Operator& op : sg.operators)
-        for (int t : op.inputs)
-            if (t >= 0 && producer[static_cast<std::size_t>(t)] >= 0 && !sg.tensors[static_cast<std::size_t>(t)].isConstant) {
-                g.graph.edges.emplace_back(producer[static_cast<std::size_t>(t)], g.nodeOfOperator[static_cast<std::size_t>(op.index)]);
-                g.edges.push_back({ t });
-            }
-    for (int t : sg.outputs) {
-        const int node = static_cast<int>(g.nodes.size());
-        g.nodes.push_back({ ModelGraphNode::Kind::Output, t });
-        if (producer[static_cast<std::size_t>(t)] >= 0) {
-            g.graph.edges.emplace_back(producer[static_cast<std::size_t>(t)], node);
-            g.edges.push_back({ t });
+    for (std::size_t k = 0; k < sg.operators.size(); ++k) {
+        for (int t : sg.operators[k].outputs) {
+            if (validTensor(t))
+                producer[static_cast<std::size_t>(t)] = g.nodeOfOperator[k];
         }
     }
-    g.graph.nodeSizes.assign(g.nodes.size(), QSizeF(160, 44));
+    auto addEdge = [&](int from, int to, int tensor) {
+        g.graph.edges.emplace_back(from, to);
+        g.edges.push_back({ tensor });
+    };
+    std::vector<int> seen; // tensors already connected to the current consumer (an operator may read one twice)
+    for (std::size_t k = 0; k < sg.operators.size(); ++k) {
+        seen.clear();
+        for (int t : sg.operators[k].inputs) {
+            if (!validTensor(t) || sg.tensors[static_cast<std::size_t>(t)].isConstant)
+                continue;
+            const int from = producer[static_cast<std::size_t>(t)];
+            if (from < 0 || std::find(seen.begin(), seen.end(), t) != seen.end())
+                continue;
+            seen.push_back(t);
+            addEdge(from, g.nodeOfOperator[k], t);
+        }
+    }
+    for (int t : sg.outputs) {
+        if (!validTensor(t))
+            continue;
+        const int node = static_cast<int>(g.nodes.size());
+        g.nodes.push_back({ ModelGraphNode::Kind::Output, t });
+        if (producer[static_cast<std::size_t>(t)] >= 0)
+            addEdge(producer[static_cast<std::size_t>(t)], node, t);
+    }
+
+    g.graph.nodeSizes.reserve(g.nodes.size());
+    for (const ModelGraphNode& node : g.nodes)
+        g.graph.nodeSizes.push_back(nodeSize(node, labelOf(sg, node)));
     g.layout = layoutGraph(g.graph, options, progress);
     return g;
 }

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "layertablemodel.h"
+
+#include "categorycolors.h"
+
+#include <QBrush>
+#include <QFont>
+#include <QLocale>
+
+#include <algorithm>
+
+namespace Widgets {
+
+using Profiler::SupportStatus;
+
+namespace {
+
+bool isNumberColumn(int column)
+{
+    switch (column) {
+    case LayerTableModel::IndexColumn:
+    case LayerTableModel::ParamsColumn:
+    case LayerTableModel::MacsColumn:
+    case LayerTableModel::WeightBytesColumn:
+    case LayerTableModel::OutputBytesColumn:
+    case LayerTableModel::LiveBytesColumn:
+    case LayerTableModel::PeakShareColumn:
+        return true;
+    default:
+        return false;
+    }
+}
+
+QColor unsupportedColor()
+{
+    return paletteIsDark() ? QColor(255, 128, 128) : QColor(180, 20, 30);
+}
+
+QColor unknownSupportColor()
+{
+    return paletteIsDark() ? QColor(240, 190, 100) : QColor(150, 95, 0);
+}
+
+QString formatShare(double share)
+{
+    return QLocale().toString(share * 100.0, 'f', 1) + QStringLiteral(" %");
+}
+
+QString exportShare(double share)
+{
+    return QString::number(share * 100.0, 'f', 1);
+}
+
+QString noValue()
+{
+    return QString(QChar(0x2013)); // en dash
+}
+
+QString outputShapes(const Profiler::Subgraph& sg, const Profiler::Operator& op)
+{
+    QStringList shapes;
+    for (int t : op.outputs) {
+        if (t >= 0 && static_cast<std::size_t>(t) < sg.tensors.size())
+            shapes << Profiler::shapeToString(sg.tensors[static_cast<std::size_t>(t)]);
+    }
+    return shapes.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+QString formatCount(qint64 value)
+{
+    QLocale locale;
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
+    return locale.toString(value);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+
+LayerTableModel::LayerTableModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{ }
+
+void LayerTableModel::setDocument(Profiler::ModelDocumentPtr document, int subgraph)
+{
+    beginResetModel();
+    m_document = std::move(document);
+    m_subgraph = subgraph;
+    m_layers.clear();
+    m_maxLiveBytes = -1;
+    m_outputBytesSum = 0;
+    if (m_document
+        && (subgraph < 0 || static_cast<std::size_t>(subgraph) >= m_document->model.subgraphs.size()
+            || static_cast<std::size_t>(subgraph) >= m_document->analyses.size()))
+        m_document.reset();
+    if (m_document) {
+        const Profiler::Subgraph& sg = m_document->model.subgraphs[static_cast<std::size_t>(subgraph)];
+        const Profiler::ModelAnalysis& analysis = m_document->analyses[static_cast<std::size_t>(subgraph)];
+        m_layers.resize(analysis.layers.size());
+        for (std::size_t i = 0; i < analysis.layers.size(); ++i) {
+            Row& row = m_layers[i];
+            row.layer = &analysis.layers[i];
+            row.name = row.layer->name;
+            if (i < sg.operators.size()) {
+                const Profiler::Operator& op = sg.operators[i];
+                row.outputShape = outputShapes(sg, op);
+                if (row.name.isEmpty() && !op.outputs.empty() && op.outputs[0] >= 0
+                    && static_cast<std::size_t>(op.outputs[0]) < sg.tensors.size())
+                    row.name = sg.tensors[static_cast<std::size_t>(op.outputs[0])].displayName(op.outputs[0]);
+            }
+            m_outputBytesSum += row.layer->outputBytes;
+        }
+        // Map steps to operators through the steps' own (subgraph, op): a called subgraph runs inside its caller's
+        // step range, and a subgraph may run at several steps or not at all.
+        for (const Profiler::TimelineStep& step : m_document->memory.timeline.steps) {
+            if (step.subgraph != subgraph || step.op < 0 || static_cast<std::size_t>(step.op) >= m_layers.size())
+                continue;
+            Row& row = m_layers[static_cast<std::size_t>(step.op)];
+            if (step.liveBytes > row.liveBytes) {
+                row.liveBytes = step.liveBytes;
+                row.liveStep = step.step;
+            }
+            m_maxLiveBytes = std::max<qint64>(m_maxLiveBytes, step.liveBytes);
+        }
+    }
+    endResetModel();
+}
+
+qint64 LayerTableModel::liveBytes(int op) const
+{
+    return rowOfOperator(op) >= 0 ? m_layers[static_cast<std::size_t>(op)].liveBytes : -1;
+}
+
+int LayerTableModel::liveStep(int op) const
+{
+    return rowOfOperator(op) >= 0 ? m_layers[static_cast<std::size_t>(op)].liveStep : -1;
+}
+
+int LayerTableModel::rowCount(const QModelIndex& parent) const
+{
+    if (parent.isValid() || !m_document)
+        return 0;
+    return operatorCount() + 1;
+}
+
+int LayerTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+double LayerTableModel::peakShare(qint64 bytes) const
+{
+    const qint64 peak = m_document ? m_document->memory.timeline.peakBytes : 0;
+    return peak > 0 && bytes >= 0 ? static_cast<double>(bytes) / static_cast<double>(peak) : -1.0;
+}
+
+QVariant LayerTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const int column = index.column();
+    if (role == Qt::TextAlignmentRole) {
+        return QVariant::fromValue(
+            Qt::Alignment((isNumberColumn(column) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
+    }
+    if (isTotalsRow(index.row())) {
+        if (role == OperatorRole)
+            return -1;
+        if (role == TotalsRowRole)
+            return true;
+        return totalsData(column, role);
+    }
+    const Row& row = m_layers[static_cast<std::size_t>(index.row())];
+    if (role == OperatorRole)
+        return index.row();
+    if (role == TotalsRowRole)
+        return false;
+    return operatorData(row, column, role);
+}
+
+QVariant LayerTableModel::sortValue(const Row& row, int column) const
+{
+    const Profiler::LayerInfo& l = *row.layer;
+    switch (column) {
+    case IndexColumn:
+        return qint64(l.index);
+    case NameColumn:
+        return row.name;
+    case TypeColumn:
+        return l.type;
+    case OutputShapeColumn:
+        return row.outputShape;
+    case ParamsColumn:
+        return qint64(l.params);
+    case MacsColumn:
+        return qint64(l.macs);
+    case WeightBytesColumn:
+        return qint64(l.weightBytes);
+    case OutputBytesColumn:
+        return qint64(l.outputBytes);
+    case LiveBytesColumn:
+        return row.liveBytes;
+    case PeakShareColumn:
+        return peakShare(row.liveBytes);
+    case SupportColumn:
+        return Profiler::supportStatusName(l.support.status);
+    default:
+        return {};
+    }
+}
+
+QVariant LayerTableModel::operatorData(const Row& row, int column, int role) const
+{
+    const Profiler::LayerInfo& l = *row.layer;
+    switch (role) {
+    case SortRole:
+        return sortValue(row, column);
+    case ExportRole: {
+        if ((column == LiveBytesColumn || column == PeakShareColumn) && row.liveBytes < 0)
+            return QString();
+        if (column == PeakShareColumn)
+            return peakShare(row.liveBytes) < 0 ? QString() : exportShare(peakShare(row.liveBytes));
+        return sortValue(row, column).toString();
+    }
+    case Qt::DisplayRole:
+        switch (column) {
+        case IndexColumn:
+            return QString::number(l.index);
+        case NameColumn:
+            return row.name;
+        case TypeColumn:
+            return l.type;
+        case OutputShapeColumn:
+            return row.outputShape;
+        case ParamsColumn:
+            return formatCount(l.params);
+        case MacsColumn:
+            return formatCount(l.macs);
+        case WeightBytesColumn:
+            return formatCount(l.weightBytes);
+        case OutputBytesColumn:
+            return formatCount(l.outputBytes);
+        case LiveBytesColumn:
+            return row.liveBytes < 0 ? noValue() : formatCount(row.liveBytes);
+        case PeakShareColumn: {
+            const double share = peakShare(row.liveBytes);
+            return share < 0 ? noValue() : formatShare(share);
+        }
+        case SupportColumn:
+            return Profiler::supportStatusName(l.support.status);
+        default:
+            return {};
+        }
+    case Qt::ToolTipRole:
+        switch (column) {
+        case NameColumn:
+            return row.name;
+        case TypeColumn:
+            return tr("%1 (%2)").arg(l.type, categoryLabel(l.category));
+        case LiveBytesColumn:
+        case PeakShareColumn:
+            if (row.liveBytes < 0)
+                return tr("This operator does not run in a plain invocation of the model (its subgraph is never "
+                          "called from the main graph).");
+            return tr("%1 bytes of the arena are live at step %2 (the model's peak is %3 bytes)")
+                .arg(formatCount(row.liveBytes), QString::number(row.liveStep),
+                    formatCount(m_document->memory.timeline.peakBytes));
+        case SupportColumn:
+            switch (l.support.status) {
+            case SupportStatus::Supported:
+                return tr("TFLM's reference kernels support this operator");
+            case SupportStatus::Unsupported:
+                return l.support.reason.isEmpty() ? tr("Not supported by TFLM's reference kernels") : l.support.reason;
+            case SupportStatus::Unknown:
+                return l.support.reason.isEmpty() ? tr("No support data for this operator") : l.support.reason;
+            }
+            return {};
+        default:
+            if (l.support.status == SupportStatus::Unsupported && !l.support.reason.isEmpty())
+                return l.support.reason;
+            return {};
+        }
+    case Qt::BackgroundRole:
+        if (column == TypeColumn)
+            return QBrush(categoryColor(l.category, paletteIsDark()));
+        return {};
+    case Qt::ForegroundRole:
+        if (l.support.status == SupportStatus::Unsupported && column != TypeColumn)
+            return QBrush(unsupportedColor());
+        if (l.support.status == SupportStatus::Unknown && column == SupportColumn)
+            return QBrush(unknownSupportColor());
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant LayerTableModel::totalsSortValue(int column) const
+{
+    const Profiler::ModelSummary& s = m_document->analyses[static_cast<std::size_t>(m_subgraph)].summary;
+    switch (column) {
+    case IndexColumn:
+        return qint64(operatorCount());
+    case NameColumn:
+        return tr("Total");
+    case TypeColumn:
+        return operatorCount() == 1 ? tr("1 operator") : tr("%1 operators").arg(operatorCount());
+    case OutputShapeColumn:
+        return QString();
+    case ParamsColumn:
+        return qint64(s.params);
+    case MacsColumn:
+        return qint64(s.macs);
+    case WeightBytesColumn:
+        return qint64(s.weightBytes);
+    case OutputBytesColumn:
+        return m_outputBytesSum;
+    case LiveBytesColumn:
+        return m_maxLiveBytes;
+    case PeakShareColumn:
+        return peakShare(m_maxLiveBytes);
+    case SupportColumn:
+        return s.unsupportedOperators == 0 ? tr("all supported") : tr("%1 unsupported").arg(s.unsupportedOperators);
+    default:
+        return {};
+    }
+}
+
+QVariant LayerTableModel::totalsData(int column, int role) const
+{
+    switch (role) {
+    case SortRole:
+        return totalsSortValue(column);
+    case ExportRole:
+        if (column == IndexColumn)
+            return QString();
+        if ((column == LiveBytesColumn || column == PeakShareColumn) && m_maxLiveBytes < 0)
+            return QString();
+        if (column == PeakShareColumn)
+            return peakShare(m_maxLiveBytes) < 0 ? QString() : exportShare(peakShare(m_maxLiveBytes));
+        return totalsSortValue(column).toString();
+    case Qt::DisplayRole: {
+        const QVariant v = totalsSortValue(column);
+        switch (column) {
+        case IndexColumn:
+        case OutputShapeColumn:
+            return QString();
+        case ParamsColumn:
+        case MacsColumn:
+        case WeightBytesColumn:
+        case OutputBytesColumn:
+            return formatCount(v.toLongLong());
+        case LiveBytesColumn:
+            return m_maxLiveBytes < 0 ? noValue() : formatCount(m_maxLiveBytes);
+        case PeakShareColumn: {
+            const double share = peakShare(m_maxLiveBytes);
+            return share < 0 ? noValue() : formatShare(share);
+        }
+        default:
+            return v.toString();
+        }
+    }
+    case Qt::ToolTipRole:
+        switch (column) {
+        case ParamsColumn:
+        case WeightBytesColumn:
+            return tr("Each constant tensor counted once, even when several operators share it");
+        case OutputBytesColumn:
+            return tr("Sum of the activations all operators produce");
+        case LiveBytesColumn:
+        case PeakShareColumn:
+            return tr("Largest live arena bytes at any step of this subgraph");
+        default:
+            return tr("Totals of subgraph %1").arg(m_subgraph);
+        }
+    case Qt::FontRole: {
+        QFont font;
+        font.setBold(true);
+        return font;
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case IndexColumn:
+            return tr("#");
+        case NameColumn:
+            return tr("Name");
+        case TypeColumn:
+            return tr("Type");
+        case OutputShapeColumn:
+            return tr("Output shape");
+        case ParamsColumn:
+            return tr("Params");
+        case MacsColumn:
+            return tr("MACs");
+        case WeightBytesColumn:
+            return tr("Weight bytes");
+        case OutputBytesColumn:
+            return tr("Output bytes");
+        case LiveBytesColumn:
+            return tr("Live bytes");
+        case PeakShareColumn:
+            return tr("% of peak");
+        case SupportColumn:
+            return tr("TFLM");
+        default:
+            return {};
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case IndexColumn:
+            return tr("Execution order within the subgraph");
+        case NameColumn:
+            return tr("Name of the operator's first output tensor");
+        case ParamsColumn:
+            return tr("Elements of the constant tensors the operator reads");
+        case MacsColumn:
+            return tr("Multiply-accumulates of one invocation");
+        case WeightBytesColumn:
+            return tr("Bytes of the constant tensors as stored in the file");
+        case OutputBytesColumn:
+            return tr("Bytes of the activations the operator produces");
+        case LiveBytesColumn:
+            return tr("Arena bytes live while the operator runs (TFLM's lifetimes)");
+        case PeakShareColumn:
+            return tr("Live bytes as a share of the model's peak");
+        case SupportColumn:
+            return tr("Support by TensorFlow Lite Micro's reference kernels");
+        default:
+            return {};
+        }
+    }
+    if (role == Qt::TextAlignmentRole)
+        return QVariant::fromValue(
+            Qt::Alignment((isNumberColumn(section) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
+    return {};
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+
+LayerTableProxy::LayerTableProxy(QObject* parent)
+    : QSortFilterProxyModel(parent)
+{
+    setSortRole(LayerTableModel::SortRole);
+}
+
+void LayerTableProxy::setFilterText(const QString& text)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed == m_filterText)
+        return;
+    m_filterText = trimmed;
+    invalidateRowsFilter();
+}
+
+void LayerTableProxy::setUnsupportedOnly(bool only)
+{
+    if (only == m_unsupportedOnly)
+        return;
+    m_unsupportedOnly = only;
+    invalidateRowsFilter();
+}
+
+bool LayerTableProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+{
+    const QAbstractItemModel* source = sourceModel();
+    if (source->index(sourceRow, 0, sourceParent).data(LayerTableModel::TotalsRowRole).toBool())
+        return true;
+    if (m_unsupportedOnly) {
+        const QString support = source->index(sourceRow, LayerTableModel::SupportColumn, sourceParent)
+                                    .data(LayerTableModel::SortRole)
+                                    .toString();
+        if (support != Profiler::supportStatusName(SupportStatus::Unsupported))
+            return false;
+    }
+    if (m_filterText.isEmpty())
+        return true;
+    for (int column : { int(LayerTableModel::NameColumn), int(LayerTableModel::TypeColumn) }) {
+        if (source->index(sourceRow, column, sourceParent)
+                .data(LayerTableModel::SortRole)
+                .toString()
+                .contains(m_filterText, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+bool LayerTableProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
+{
+    // Descending sorts call lessThan(right, left); the totals row must compare so that it ends up last either way.
+    const bool leftTotals = left.data(LayerTableModel::TotalsRowRole).toBool();
+    const bool rightTotals = right.data(LayerTableModel::TotalsRowRole).toBool();
+    if (leftTotals || rightTotals) {
+        if (leftTotals == rightTotals)
+            return false;
+        return leftTotals ? sortOrder() == Qt::DescendingOrder : sortOrder() == Qt::AscendingOrder;
+    }
+    const QVariant l = left.data(sortRole());
+    const QVariant r = right.data(sortRole());
+    int order = 0;
+    if (l.typeId() == QMetaType::QString && r.typeId() == QMetaType::QString) {
+        order = QString::compare(l.toString(), r.toString(), Qt::CaseInsensitive);
+    } else {
+        const QPartialOrdering c = QVariant::compare(l, r);
+        order = c == QPartialOrdering::Less ? -1 : c == QPartialOrdering::Greater ? 1 : 0;
+    }
+    if (order != 0)
+        return order < 0;
+    // Ties keep execution order in both directions, so equal rows never jump around between sorts.
+    return sortOrder() == Qt::AscendingOrder ? left.row() < right.row() : left.row() > right.row();
+}
+
+} // namespace Widgets

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "document/modeldocument.h"
+
+#include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+
+#include <cstdint>
+#include <vector>
+
+namespace Widgets {
+
+/** `value` with the current locale's group separators, even where the locale omits them by default (C locale). */
+QString formatCount(qint64 value);
+
+/** One row per operator of one subgraph of a document, in execution order, followed by a totals row. */
+class LayerTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Columns {
+        IndexColumn,
+        NameColumn,
+        TypeColumn,
+        OutputShapeColumn,
+        ParamsColumn,
+        MacsColumn,
+        WeightBytesColumn,
+        OutputBytesColumn,
+        LiveBytesColumn,
+        PeakShareColumn,
+        SupportColumn,
+        ColumnCount
+    };
+
+    enum Roles {
+        SortRole = Qt::UserRole + 1, ///< raw value: qint64 for numbers, double for the peak share, QString for text
+        ExportRole, ///< plain text for copying: numbers without separators, empty where there is no value
+        OperatorRole, ///< operator index of the row; -1 for the totals row
+        TotalsRowRole, ///< true on the totals row
+    };
+
+    explicit LayerTableModel(QObject* parent = nullptr);
+
+    /** Shows `subgraph` of `document`; an out-of-range subgraph or a null document shows no rows. */
+    void setDocument(Profiler::ModelDocumentPtr document, int subgraph = 0);
+    Profiler::ModelDocumentPtr document() const { return m_document; }
+    int subgraph() const { return m_subgraph; }
+
+    int operatorCount() const { return static_cast<int>(m_layers.size()); }
+    /** Row of the totals line (the last one), -1 when the model shows nothing. */
+    int totalsRow() const { return m_document ? operatorCount() : -1; }
+    bool isTotalsRow(int row) const { return row >= 0 && row == totalsRow(); }
+    /** Row of operator `op`: rows follow execution order. -1 when out of range. */
+    int rowOfOperator(int op) const { return op >= 0 && op < operatorCount() ? op : -1; }
+
+    /** Live arena bytes at the step of operator `op` (the largest if it runs at several steps); -1 if it never
+     *  runs in a plain invocation of the model. */
+    qint64 liveBytes(int op) const;
+    /** Global timeline step at which `op` has liveBytes(); -1 if none. */
+    int liveStep(int op) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    struct Row
+    {
+        const Profiler::LayerInfo* layer = nullptr;
+        QString name; ///< the layer name, or the output tensor's display name when the file has none
+        QString outputShape;
+        qint64 liveBytes = -1;
+        int liveStep = -1;
+    };
+
+    QVariant operatorData(const Row& row, int column, int role) const;
+    QVariant totalsData(int column, int role) const;
+    QVariant sortValue(const Row& row, int column) const;
+    QVariant totalsSortValue(int column) const;
+    double peakShare(qint64 bytes) const;
+
+    Profiler::ModelDocumentPtr m_document;
+    int m_subgraph = 0;
+    std::vector<Row> m_layers;
+    qint64 m_maxLiveBytes = -1;
+    qint64 m_outputBytesSum = 0;
+};
+
+/** Sorts a LayerTableModel by its SortRole with the totals row always last, and filters by text and support. */
+class LayerTableProxy : public QSortFilterProxyModel
+{
+    Q_OBJECT
+
+public:
+    explicit LayerTableProxy(QObject* parent = nullptr);
+
+    /** Keeps operators whose name or type contains `text` (case-insensitive); empty keeps all. */
+    void setFilterText(const QString& text);
+    QString filterText() const { return m_filterText; }
+
+    /** Keeps only operators the runtime does not support. */
+    void setUnsupportedOnly(bool only);
+    bool unsupportedOnly() const { return m_unsupportedOnly; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
+
+private:
+    QString m_filterText;
+    bool m_unsupportedOnly = false;
+};
+
+} // namespace Widgets

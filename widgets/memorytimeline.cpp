@@ -1,0 +1,700 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "memorytimeline.h"
+
+#include "categorycolors.h"
+#include "selectionhub.h"
+
+// qcustomplot.h iterates with `foreach` in two templates, and QT_NO_FOREACH (house style) removes that keyword:
+// spell it as a range-for while the header is read.
+#ifndef foreach
+#define foreach(declaration, container) for (declaration : container)
+#define TINYSCOPE_QCP_FOREACH
+#endif
+#include <qcustomplot.h>
+#ifdef TINYSCOPE_QCP_FOREACH
+#undef foreach
+#undef TINYSCOPE_QCP_FOREACH
+#endif
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace Widgets {
+
+namespace {
+
+/** Byte axis: power-of-two steps of B / KiB / MiB, the unit picked from the visible range. */
+class ByteTicker : public QCPAxisTicker
+{
+public:
+    void generate(const QCPRange& range, const QLocale& locale, QChar formatChar, int precision, QVector<double>& ticks,
+        QVector<double>* subTicks, QVector<QString>* tickLabels) override
+    {
+        m_unit = byteAxisUnit(std::max(std::abs(range.lower), std::abs(range.upper)));
+        QCPAxisTicker::generate(range, locale, formatChar, precision, ticks, subTicks, tickLabels);
+    }
+
+protected:
+    double getTickStep(const QCPRange& range) override { return byteTickStep(range.size(), m_unit, tickCount()); }
+    int getSubTickCount(double) override { return 1; }
+    QString getTickLabel(double tick, const QLocale&, QChar, int) override { return byteAxisLabel(tick, m_unit); }
+
+private:
+    std::int64_t m_unit = 1;
+};
+
+/** Operator-step axis: labels of every k-th visible step, k chosen from the axis' current pixel width so that the
+ *  (rotated) labels never overlap; whole-step sub ticks when there is room. */
+class StepTicker : public QCPAxisTicker
+{
+public:
+    StepTicker(QCPAxis* axis, QStringList labels, QList<QPair<double, QString>> extra)
+        : m_axis(axis)
+        , m_labels(std::move(labels))
+        , m_extra(std::move(extra))
+    { }
+
+    void generate(const QCPRange& range, const QLocale&, QChar, int, QVector<double>& ticks, QVector<double>* subTicks,
+        QVector<QString>* tickLabels) override
+    {
+        ticks.clear();
+        if (subTicks)
+            subTicks->clear();
+        if (tickLabels)
+            tickLabels->clear();
+        const double pixels
+            = m_axis->orientation() == Qt::Horizontal ? m_axis->axisRect()->width() : m_axis->axisRect()->height();
+        const double pixelsPerStep = range.size() > 0 ? pixels / range.size() : 0;
+        const QFontMetricsF fm(m_axis->tickLabelFont());
+        const bool rotated = std::abs(std::fmod(m_axis->tickLabelRotation(), 180.0)) > 45;
+        const double labelPixels = rotated ? fm.height() + 3 : fm.horizontalAdvance(QStringLiteral("000 MMMMM")) + 6;
+        const int first = static_cast<int>(std::ceil(range.lower));
+        const int last = std::min(static_cast<int>(std::floor(range.upper)), static_cast<int>(m_labels.size()) - 1);
+        for (const auto& [position, label] : m_extra) {
+            if (range.contains(position)) {
+                ticks << position;
+                if (tickLabels)
+                    *tickLabels << label;
+            }
+        }
+        // Ticks on operators 0, k, 2k, ...: step 0 is the entry, so operators start at step 1.
+        const std::vector<int> steps = labelledSteps(first, last, pixelsPerStep, labelPixels, 1);
+        // Labels no longer than the common long ones ("12 DEPTHWISE_CONV_2D"), so that a rare long type name
+        // does not take the height of the plot; the tooltip has the full name.
+        const QFontMetrics labelMetrics(m_axis->tickLabelFont());
+        const int maxWidth = labelMetrics.horizontalAdvance(QStringLiteral("000 DEPTHWISE_CONV_2D"));
+        for (int s : steps) {
+            ticks << s;
+            if (tickLabels)
+                *tickLabels << labelMetrics.elidedText(m_labels.at(s), Qt::ElideRight, maxWidth);
+        }
+        if (subTicks && pixelsPerStep >= 4 && steps.size() >= 2 && steps[1] - steps[0] > 1) {
+            for (int s = std::max(0, first); s <= last; ++s) {
+                if (!std::binary_search(steps.begin(), steps.end(), s))
+                    *subTicks << s;
+            }
+        }
+    }
+
+private:
+    QCPAxis* m_axis;
+    QStringList m_labels;
+    QList<QPair<double, QString>> m_extra;
+};
+
+/** A stacked series: a filled band whose legend icon is a square swatch of the fill, not QCPGraph's thin strip. */
+class StackGraph : public QCPGraph
+{
+public:
+    using QCPGraph::QCPGraph;
+
+protected:
+    void drawLegendIcon(QCPPainter* painter, const QRectF& rect) const override
+    {
+        const double side = std::min(rect.width(), rect.height() - 2);
+        const QRectF swatch(rect.left(), rect.center().y() - side / 2, side, side);
+        painter->setPen(pen());
+        painter->setBrush(brush());
+        painter->drawRect(swatch);
+    }
+};
+
+// Distinct fills for the stacked buffers, bottom first; "other" is grey.
+QColor seriesColor(int index, bool dark)
+{
+    static const int hues[] = { 210, 28, 135, 350, 265, 48, 180, 315, 95, 0 };
+    const int hue = hues[static_cast<std::size_t>(index) % (sizeof(hues) / sizeof(hues[0]))];
+    return dark ? QColor::fromHsv(hue, 170, 190) : QColor::fromHsv(hue, 130, 235);
+}
+
+QColor textColor(const QWidget* w)
+{
+    return w->palette().color(QPalette::Text);
+}
+
+} // namespace
+
+namespace MemoryPlotStyle {
+
+QColor blend(const QColor& a, const QColor& b, double share)
+{
+    auto channel = [share](float x, float y) {
+        return static_cast<float>(static_cast<double>(x) * (1 - share) + static_cast<double>(y) * share);
+    };
+    return QColor::fromRgbF(
+        channel(a.redF(), b.redF()), channel(a.greenF(), b.greenF()), channel(a.blueF(), b.blueF()));
+}
+
+void apply(QCustomPlot* plot)
+{
+    const QPalette pal = plot->palette();
+    const QColor base = pal.color(QPalette::Base);
+    const QColor text = pal.color(QPalette::Text);
+    const QColor axisColor = MemoryPlotStyle::blend(base, text, 0.55);
+    const QColor gridColor = MemoryPlotStyle::blend(base, text, 0.12);
+    plot->setBackground(base);
+    plot->setAntialiasedElements(QCP::aeFills | QCP::aePlottables | QCP::aeItems);
+    plot->setNoAntialiasingOnDrag(true);
+    QFont tickFont = plot->font();
+    tickFont.setPointSizeF(tickFont.pointSizeF() * 0.9);
+    for (QCPAxis* axis : { plot->xAxis, plot->yAxis }) {
+        axis->setBasePen(QPen(axisColor, 1));
+        axis->setTickPen(QPen(axisColor, 1));
+        axis->setSubTickPen(QPen(axisColor, 1));
+        axis->setTickLabelColor(text);
+        axis->setLabelColor(text);
+        axis->setTickLabelFont(tickFont);
+        axis->setLabelFont(plot->font());
+        axis->setTickLengthIn(0);
+        axis->setTickLengthOut(4);
+        axis->setSubTickLengthIn(0);
+        axis->setSubTickLengthOut(2);
+        axis->grid()->setPen(QPen(gridColor, 1));
+        axis->grid()->setZeroLinePen(Qt::NoPen);
+    }
+    plot->xAxis->grid()->setVisible(false);
+    plot->xAxis2->setVisible(false);
+    plot->yAxis2->setVisible(false);
+    plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new ByteTicker));
+    plot->yAxis->ticker()->setTickCount(5);
+    plot->legend->setFont(tickFont);
+    plot->legend->setTextColor(text);
+    plot->legend->setBrush(base);
+    plot->legend->setBorderPen(Qt::NoPen);
+    // Icons a little taller than the text: an item is as tall as its icon or text, and its text is clipped to it,
+    // so with a text-high item the underscores of tensor names disappear.
+    const int textHeight = QFontMetrics(tickFont).height();
+    plot->legend->setIconSize(textHeight - 2, textHeight + 3);
+    plot->legend->setRowSpacing(0);
+}
+
+void updateStepTicks(QCPAxis* axis, const QStringList& stepLabels, const QList<QPair<double, QString>>& extraTicks)
+{
+    axis->setTicker(QSharedPointer<QCPAxisTicker>(new StepTicker(axis, stepLabels, extraTicks)));
+    axis->setTickLabelRotation(-90);
+}
+
+void fillPlanCombo(QComboBox* combo, const Profiler::MemoryReport* report)
+{
+    const QSignalBlocker blocker(combo);
+    const int current = combo->currentIndex();
+    combo->clear();
+    if (!report)
+        return;
+    for (PlanKind kind : { PlanKind::Tflm, PlanKind::Best, PlanKind::Reordered })
+        combo->addItem(planTitle(*report, kind), static_cast<int>(kind));
+    combo->setCurrentIndex(std::max(0, current));
+}
+
+} // namespace MemoryPlotStyle
+
+MemoryTimeline::MemoryTimeline(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    auto* bar = new QHBoxLayout;
+    bar->setContentsMargins(6, 4, 6, 0);
+    auto* planLabel = new QLabel(tr("&Plan:"), this);
+    m_planCombo = new QComboBox(this);
+    m_planCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_planCombo->setToolTip(tr("Which arena plan to show: TFLM's own planner, TinyScope's best plan for the file's "
+                               "operator order, or the best plan after reordering the operators"));
+    planLabel->setBuddy(m_planCombo);
+    m_summary = new QLabel(this);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    bar->addWidget(planLabel);
+    bar->addWidget(m_planCombo);
+    bar->addSpacing(12);
+    bar->addWidget(m_summary, 1);
+    layout->addLayout(bar);
+
+    m_plot = new QCustomPlot(this);
+    m_plot->setMinimumHeight(220);
+    layout->addWidget(m_plot, 1);
+    MemoryPlotStyle::apply(m_plot);
+    m_plot->yAxis->setLabel(tr("live arena memory"));
+
+    // Legend in its own column right of the plot, top-aligned; a spacer below takes the remaining height.
+    m_plot->legend->setVisible(true);
+    auto* side = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(0, 1, side);
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    side->addElement(0, 0, m_plot->legend);
+    side->addElement(1, 0, new QCPLayoutElement(m_plot));
+    side->setRowStretchFactor(0, 0.001);
+    side->setMargins(QMargins(0, 8, 4, 0));
+    m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
+
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
+    m_plot->setMouseTracking(true);
+    m_plot->installEventFilter(this);
+
+    connect(m_planCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int index) {
+        if (index >= 0)
+            setPlan(static_cast<PlanKind>(m_planCombo->itemData(index).toInt()));
+    });
+    connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& r) {
+        // Never scroll past the run, never zoom in further than three steps.
+        const double lo = -0.5, hi = std::max(0, m_data.stepCount) - 0.5;
+        QCPRange fixed = r;
+        if (fixed.size() > hi - lo)
+            fixed = QCPRange(lo, hi);
+        fixed.upper = std::max(fixed.upper, fixed.lower + 3);
+        if (fixed.lower < lo)
+            fixed = QCPRange(lo, lo + fixed.size());
+        if (fixed.upper > hi && hi - lo >= 3)
+            fixed = QCPRange(hi - fixed.size(), hi);
+        if (fixed != r)
+            m_plot->xAxis->setRange(fixed);
+    });
+    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) { m_pressPos = e->pos(); });
+    connect(m_plot, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* e) {
+        if (e->button() != Qt::LeftButton || (e->pos() - m_pressPos).manhattanLength() > 4)
+            return;
+        const int step = stepAt(e->pos());
+        if (step >= 0)
+            selectStep(step);
+    });
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) {
+        updateRanges();
+        m_plot->replot();
+    });
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
+        const int step = stepAt(e->pos());
+        if (step == m_hoverStep)
+            return;
+        m_hoverStep = step;
+        if (step < 0)
+            QToolTip::hideText();
+        else
+            QToolTip::showText(e->globalPosition().toPoint(), toolTipForStep(step), m_plot);
+    });
+    rebuild();
+}
+
+MemoryTimeline::~MemoryTimeline() = default;
+
+void MemoryTimeline::setDocument(Profiler::ModelDocumentPtr document)
+{
+    m_document = std::move(document);
+    m_cache = {};
+    m_cursorStep = -1;
+    MemoryPlotStyle::fillPlanCombo(m_planCombo, m_document ? &m_document->memory : nullptr);
+    m_planCombo->setCurrentIndex(m_planCombo->findData(static_cast<int>(m_plan)));
+    rebuild();
+    followHub();
+}
+
+void MemoryTimeline::followHub()
+{
+    // One read of the guarded pointer: the compiler cannot tell that QPointer stays non-null between reads.
+    const SelectionHub* hub = m_hub.data();
+    if (!hub)
+        return;
+    if (hub->op() >= 0)
+        followOperator(hub->subgraph(), hub->op());
+    else if (hub->tensor() >= 0)
+        followTensor(hub->subgraph(), hub->tensor());
+}
+
+void MemoryTimeline::setSelectionHub(SelectionHub* hub)
+{
+    if (m_hub)
+        disconnect(m_hub, nullptr, this, nullptr);
+    m_hub = hub;
+    if (!hub)
+        return;
+    connect(hub, &SelectionHub::operatorSelected, this, &MemoryTimeline::followOperator);
+    connect(hub, &SelectionHub::tensorSelected, this, &MemoryTimeline::followTensor);
+    connect(hub, &SelectionHub::subgraphChanged, this, [this](int) { followOperator(-1, -1); });
+}
+
+void MemoryTimeline::setPlan(PlanKind kind)
+{
+    if (kind == m_plan)
+        return;
+    m_plan = kind;
+    {
+        const QSignalBlocker blocker(m_planCombo);
+        m_planCombo->setCurrentIndex(m_planCombo->findData(static_cast<int>(kind)));
+    }
+    // The reordered plan has its own steps: the cursor stays on the same operator, not the same step index.
+    rebuild();
+    followHub();
+    Q_EMIT planChanged(kind);
+}
+
+void MemoryTimeline::setRamBudget(qint64 bytes)
+{
+    m_ramBudget = std::max<qint64>(0, bytes);
+    updateHorizontalLines();
+    updateRanges();
+    updatePeakMarker();
+    m_plot->replot();
+}
+
+const Profiler::MemoryProblem* MemoryTimeline::problem() const
+{
+    return m_document ? planOf(m_document->memory, m_plan).problem : nullptr;
+}
+
+void MemoryTimeline::rebuild()
+{
+    m_plot->clearGraphs();
+    m_plot->clearItems();
+    m_seriesGraphs.clear();
+    m_totalGraph = nullptr;
+    m_hoverStep = -1;
+
+    if (m_document) {
+        auto& cached = m_cache[static_cast<std::size_t>(m_plan)];
+        if (!cached) {
+            const PlanRef ref = planOf(m_document->memory, m_plan);
+            cached = buildTimelineData(m_document->model, *ref.problem, *ref.plan);
+        }
+        m_data = *cached;
+    } else {
+        m_data = TimelineData();
+    }
+
+    const bool dark = paletteIsDark();
+    const QColor text = textColor(this);
+
+    // Stacked series: cumulative values, each filled down to the one below it. Step edges sit half-way between
+    // operators: point i spans [x_i - 0.5, x_(i+1) - 0.5), plus a closing point at the last step + 0.5.
+    const int samples = static_cast<int>(m_data.x.size());
+    QVector<double> keys;
+    keys.reserve(samples + 1);
+    for (double x : m_data.x)
+        keys << x - 0.5;
+    if (samples > 0)
+        keys << m_data.x.back() + 0.5;
+    QVector<double> cumulative(keys.size(), 0.0);
+    QList<QCPGraph*> created;
+    for (std::size_t k = 0; k < m_data.series.size(); ++k) {
+        const TimelineSeries& s = m_data.series[k];
+        for (int i = 0; i < samples; ++i)
+            cumulative[i] += s.bytes[static_cast<std::size_t>(i)];
+        if (samples > 0)
+            cumulative[samples] = cumulative[samples - 1];
+        auto* g = new StackGraph(m_plot->xAxis, m_plot->yAxis);
+        const bool other = s.buffer < 0;
+        QColor fill = other ? MemoryPlotStyle::blend(m_plot->palette().color(QPalette::Base), text, 0.18)
+                            : seriesColor(static_cast<int>(k), dark);
+        g->setLineStyle(QCPGraph::lsStepLeft);
+        g->setPen(QPen(fill.darker(dark ? 80 : 125), 1));
+        g->setBrush(fill);
+        g->setChannelFillGraph(m_seriesGraphs.isEmpty() ? nullptr : m_seriesGraphs.last());
+        g->setData(keys, cumulative, true);
+        const QString name
+            = QFontMetrics(m_plot->legend->font()).elidedText(shortBufferLabel(s.label), Qt::ElideMiddle, 220);
+        g->setName(other ? tr("other buffers") : name);
+        g->setSelectable(QCP::stNone);
+        m_seriesGraphs << g;
+    }
+    // Legend top-down like the stack: "other" first, the largest buffer last.
+    m_plot->legend->clearItems();
+    for (auto it = m_seriesGraphs.crbegin(); it != m_seriesGraphs.crend(); ++it)
+        (*it)->addToLegend();
+
+    if (samples > 0) {
+        QVector<double> total(keys.size());
+        for (int i = 0; i < samples; ++i)
+            total[i] = m_data.liveBytes[static_cast<std::size_t>(i)];
+        total[samples] = total[samples - 1];
+        m_totalGraph = new QCPGraph(m_plot->xAxis, m_plot->yAxis);
+        m_totalGraph->setLineStyle(QCPGraph::lsStepLeft);
+        m_totalGraph->setPen(QPen(text, 1.6));
+        m_totalGraph->setData(keys, total, true);
+        m_totalGraph->setName(tr("live bytes"));
+        m_totalGraph->setSelectable(QCP::stNone);
+        m_totalGraph->removeFromLegend();
+    }
+    m_plot->legend->setVisible(m_plot->legend->itemCount() > 0);
+
+    // Shading of a selected tensor's lifetime, below the data lines.
+    m_lifetimeBand = new QCPItemRect(m_plot);
+    m_lifetimeBand->setLayer(QStringLiteral("grid"));
+    QColor band = m_plot->palette().color(QPalette::Highlight);
+    band.setAlpha(45);
+    m_lifetimeBand->setPen(Qt::NoPen);
+    m_lifetimeBand->setBrush(band);
+    m_lifetimeBand->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_lifetimeBand->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_lifetimeBand->setVisible(false);
+    m_lifetimeBand->setSelectable(false);
+
+    // Items are drawn in the order they are made: cursor and lines first, their labels on top.
+    m_cursor = new QCPItemStraightLine(m_plot);
+    m_cursor->setPen(QPen(m_plot->palette().color(QPalette::Highlight), 2));
+    m_cursor->setSelectable(false);
+    m_cursor->setVisible(false);
+    m_cursorStep = -1;
+
+    QColor labelBack = m_plot->palette().color(QPalette::Base);
+    labelBack.setAlpha(215);
+    const QColor arenaColor = MemoryPlotStyle::blend(m_plot->palette().color(QPalette::Base), text, 0.8);
+    const QColor red = dark ? QColor(255, 100, 90) : QColor(205, 30, 30);
+    m_arenaLine = new QCPItemStraightLine(m_plot);
+    m_arenaLine->setPen(QPen(arenaColor, 1.3, Qt::DashLine));
+    m_arenaLine->setSelectable(false);
+    m_budgetLine = new QCPItemStraightLine(m_plot);
+    m_budgetLine->setPen(QPen(red, 1.6));
+    m_budgetLine->setSelectable(false);
+    m_peakArrow = new QCPItemLine(m_plot);
+    m_peakArrow->setPen(QPen(text, 1));
+    m_peakArrow->setHead(QCPLineEnding(QCPLineEnding::esDisc, 6));
+    m_peakArrow->setSelectable(false);
+
+    auto makeLabel = [&](const QColor& color) {
+        auto* label = new QCPItemText(m_plot);
+        label->setColor(color);
+        label->setBrush(labelBack);
+        label->setPadding(QMargins(3, 0, 3, 0));
+        label->setSelectable(false);
+        return label;
+    };
+    // Both line labels sit at the right end, where the activations of a network are usually small.
+    m_arenaText = makeLabel(arenaColor);
+    m_arenaText->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+    m_budgetText = makeLabel(red);
+    m_budgetText->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+    m_peakText = makeLabel(text);
+    QFont bold = m_plot->font();
+    bold.setBold(true);
+    m_peakText->setFont(bold);
+    m_peakText->setPadding(QMargins(4, 1, 4, 1));
+    m_peakText->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+
+    MemoryPlotStyle::updateStepTicks(m_plot->xAxis, m_data.stepLabels, {});
+    m_plot->xAxis->setLabel(m_data.bucketSize > 1
+            ? tr("operator, in execution order (%1 steps, the largest of every %2 shown)")
+                  .arg(m_data.stepCount)
+                  .arg(m_data.bucketSize)
+            : tr("operator, in execution order"));
+
+    if (m_document) {
+        const Profiler::MemoryProblem& p = *planOf(m_document->memory, m_plan).problem;
+        m_summary->setText(tr("Arena %1 · peak live %2 · lower bound %3 · %4 buffers in %5 steps")
+                               .arg(formatBytes(m_data.arenaBytes), formatBytes(m_data.peakBytes),
+                                   formatBytes(Profiler::memoryLowerBound(p)))
+                               .arg(p.buffers.size())
+                               .arg(m_data.stepCount));
+    } else {
+        m_summary->setText(tr("No model"));
+    }
+
+    updateHorizontalLines();
+    updateRanges();
+    updatePeakMarker();
+    m_plot->replot();
+}
+
+void MemoryTimeline::updateRanges()
+{
+    double top = std::max<double>(m_data.peakBytes, m_data.arenaBytes);
+    if (m_ramBudget > 0 && (top <= 0 || m_ramBudget <= 4 * top))
+        top = std::max<double>(top, m_ramBudget);
+    if (top <= 0)
+        top = 1024;
+    // Head room for the peak label above the data.
+    m_plot->yAxis->setRange(0, top * 1.22);
+    m_plot->xAxis->setRange(-0.5, std::max(1, m_data.stepCount) - 0.5);
+}
+
+void MemoryTimeline::updateHorizontalLines()
+{
+    const bool hasData = m_data.stepCount > 0;
+    m_arenaLine->setVisible(hasData);
+    m_arenaText->setVisible(hasData);
+    if (hasData) {
+        m_arenaLine->point1->setCoords(0, static_cast<double>(m_data.arenaBytes));
+        m_arenaLine->point2->setCoords(1, static_cast<double>(m_data.arenaBytes));
+        m_arenaText->setText(tr("%1 arena %2").arg(planShortName(m_plan), formatBytes(m_data.arenaBytes)));
+        // Above the line, unless a RAM budget line is just above it: then below.
+        const bool below = m_ramBudget > m_data.arenaBytes && m_ramBudget < m_data.arenaBytes * 1.15;
+        m_arenaText->setPositionAlignment(Qt::AlignRight | (below ? Qt::AlignTop : Qt::AlignBottom));
+        m_arenaText->position->setCoords(0.995, static_cast<double>(m_data.arenaBytes));
+    }
+    const bool budget = m_ramBudget > 0;
+    m_budgetLine->setVisible(budget);
+    m_budgetText->setVisible(budget);
+    if (budget) {
+        m_budgetLine->point1->setCoords(0, m_ramBudget);
+        m_budgetLine->point2->setCoords(1, m_ramBudget);
+        const double top = std::max<double>(m_data.peakBytes, m_data.arenaBytes);
+        const bool offScale = top > 0 && m_ramBudget > 4 * top;
+        const QString text
+            = tr("RAM budget %1")
+                  .arg(byteAxisLabel(static_cast<double>(m_ramBudget), byteAxisUnit(static_cast<double>(m_ramBudget))));
+        if (offScale) {
+            // Far above the data: say so at the top instead of squashing the plot.
+            m_budgetText->setText(text + tr(" (above the plot)"));
+            m_budgetText->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            m_budgetText->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+            m_budgetText->position->setCoords(0.995, 0.01);
+        } else {
+            // Below its line when the arena line (labelled above) is higher, above it otherwise.
+            m_budgetText->setText(text);
+            m_budgetText->position->setTypeY(QCPItemPosition::ptPlotCoords);
+            const bool below = hasData && m_ramBudget < m_data.arenaBytes;
+            m_budgetText->setPositionAlignment(Qt::AlignRight | (below ? Qt::AlignTop : Qt::AlignBottom));
+            m_budgetText->position->setCoords(0.995, static_cast<double>(m_ramBudget));
+        }
+    }
+}
+
+void MemoryTimeline::updatePeakMarker()
+{
+    const bool hasPeak = m_data.peakStep >= 0;
+    m_peakText->setVisible(hasPeak);
+    m_peakArrow->setVisible(hasPeak);
+    if (!hasPeak)
+        return;
+    const double share = m_data.stepCount > 1 ? m_data.peakStep / static_cast<double>(m_data.stepCount - 1) : 0.5;
+    const Qt::Alignment h = share < 0.2 ? Qt::AlignLeft : share > 0.8 ? Qt::AlignRight : Qt::AlignHCenter;
+    m_peakText->setPositionAlignment(h | Qt::AlignTop);
+    m_peakText->setText(m_data.peakLabel);
+    // At the top of the plot (the y range leaves head room above the data), the arrow down to the peak.
+    m_peakText->position->setCoords(m_data.peakStep
+            + (h == Qt::AlignLeft         ? -0.5
+                    : h == Qt::AlignRight ? 0.5
+                                          : 0.0),
+        0.02);
+    m_peakArrow->start->setParentAnchor(m_peakText->bottom);
+    m_peakArrow->start->setCoords(0, 0);
+    m_peakArrow->end->setCoords(m_data.peakStep, static_cast<double>(m_data.peakBytes));
+}
+
+double MemoryTimeline::arenaLineBytes() const
+{
+    return m_arenaLine && m_arenaLine->visible() ? m_arenaLine->point1->coords().y() : -1;
+}
+
+double MemoryTimeline::ramBudgetLineBytes() const
+{
+    return m_budgetLine && m_budgetLine->visible() ? m_budgetLine->point1->coords().y() : -1;
+}
+
+QString MemoryTimeline::peakText() const
+{
+    return m_peakText && m_peakText->visible() ? m_peakText->text() : QString();
+}
+
+int MemoryTimeline::stepAt(const QPoint& pos) const
+{
+    if (m_data.stepCount <= 0 || !m_plot->axisRect()->rect().contains(pos))
+        return -1;
+    const double x = m_plot->xAxis->pixelToCoord(pos.x());
+    const int step = static_cast<int>(std::floor(x + 0.5));
+    return step >= 0 && step < m_data.stepCount ? step : -1;
+}
+
+QString MemoryTimeline::summaryText() const
+{
+    return m_summary->text();
+}
+
+QString MemoryTimeline::toolTipForStep(int step) const
+{
+    const Profiler::MemoryProblem* p = problem();
+    return p ? stepToolTip(m_document->model, *p, m_data, step) : QString();
+}
+
+void MemoryTimeline::selectStep(int step)
+{
+    const Profiler::MemoryProblem* p = problem();
+    if (!p || step < 0 || static_cast<std::size_t>(step) >= p->steps.size())
+        return;
+    const Profiler::MemoryStep& s = p->steps[static_cast<std::size_t>(step)];
+    SelectionHub* hub = m_hub.data();
+    if (hub)
+        hub->selectOperator(s.subgraph, s.op);
+    // The hub follows with the operator's step; entry steps have no operator, so place the cursor here.
+    if (!hub || s.op < 0)
+        setCursorStep(step);
+}
+
+void MemoryTimeline::setCursorStep(int step)
+{
+    m_cursorStep = step;
+    const bool visible = step >= 0;
+    m_cursor->setVisible(visible);
+    if (visible) {
+        m_cursor->point1->setCoords(step, 0);
+        m_cursor->point2->setCoords(step, 1);
+        // Bring the step into view when zoomed in.
+        const QCPRange r = m_plot->xAxis->range();
+        if (!r.contains(step))
+            m_plot->xAxis->setRange(step - r.size() / 2, step + r.size() / 2);
+    }
+    m_plot->replot();
+}
+
+void MemoryTimeline::followOperator(int subgraph, int op)
+{
+    m_lifetimeBand->setVisible(false);
+    const Profiler::MemoryProblem* p = problem();
+    const std::vector<int> steps = p ? stepsOfOperator(*p, subgraph, op) : std::vector<int>();
+    setCursorStep(steps.empty() ? -1 : steps.front());
+}
+
+void MemoryTimeline::followTensor(int subgraph, int tensor)
+{
+    m_cursorStep = -1;
+    m_cursor->setVisible(false);
+    m_lifetimeBand->setVisible(false);
+    if (const Profiler::MemoryProblem* p = problem()) {
+        for (const Profiler::MemoryBuffer& b : p->buffers) {
+            if (b.kind == Profiler::MemoryBuffer::Kind::Tensor && b.subgraph == subgraph && b.tensor == tensor
+                && b.last >= std::max(0, b.first)) {
+                m_lifetimeBand->topLeft->setCoords(std::max(0, b.first) - 0.5, 0);
+                m_lifetimeBand->bottomRight->setCoords(b.last + 0.5, 1);
+                m_lifetimeBand->setVisible(true);
+                break;
+            }
+        }
+    }
+    m_plot->replot();
+}
+
+bool MemoryTimeline::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_plot && event->type() == QEvent::Leave) {
+        m_hoverStep = -1;
+        QToolTip::hideText();
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+} // namespace Widgets
