@@ -205,7 +205,7 @@ GraphView::GraphView(QWidget* parent)
     , m_zoomLabel(toolButton(this, tr("Zoom to 100 %")))
     , m_zoomInButton(toolButton(this, tr("Zoom in (+)")))
     , m_zoomOutButton(toolButton(this, tr("Zoom out (-)")))
-    , m_fitButton(toolButton(this, tr("Fit the graph into the view (Ctrl+0)")))
+    , m_fitButton(toolButton(this, tr("Fit the graph into the view")))
     , m_findButton(toolButton(this, tr("Find operator (Ctrl+F)")))
 {
     setObjectName(QStringLiteral("graphView"));
@@ -284,9 +284,8 @@ GraphView::GraphView(QWidget* parent)
     };
     addShortcut({ QKeySequence::FindNext }, [repeatSearch] { repeatSearch(+1); });
     addShortcut({ QKeySequence::FindPrevious }, [repeatSearch] { repeatSearch(-1); });
-    addShortcut({ QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal) }, [this] { zoomIn(); });
-    addShortcut({ QKeySequence::ZoomOut }, [this] { zoomOut(); });
-    addShortcut({ QKeySequence(Qt::CTRL | Qt::Key_0) }, [this] { fitToView(); });
+    // Ctrl++, Ctrl+- and Ctrl+0 are left to the window's View menu: the same keys here would make them ambiguous
+    // (and dead) whenever the graph has focus. +, - and Ctrl+wheel work on the canvas itself.
 
     m_canvas->viewport()->installEventFilter(this);
     changeEvent(nullptr); // icons in the current palette

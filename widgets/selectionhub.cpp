@@ -8,6 +8,21 @@ SelectionHub::SelectionHub(QObject* parent)
 {
 }
 
+int SelectionHub::subgraph() const
+{
+    return m_subgraph;
+}
+
+int SelectionHub::op() const
+{
+    return m_op;
+}
+
+int SelectionHub::tensor() const
+{
+    return m_tensor;
+}
+
 void SelectionHub::selectSubgraph(int subgraph)
 {
     if (subgraph == m_subgraph)

@@ -15,9 +15,11 @@ class SelectionHub : public QObject
 public:
     explicit SelectionHub(QObject* parent = nullptr);
 
-    int subgraph() const { return m_subgraph; }
-    int op() const { return m_op; }         ///< -1: no operator selected
-    int tensor() const { return m_tensor; } ///< -1: no tensor selected
+    // Out of line on purpose: views hold the hub in a QPointer, and GCC's -Wnull-dereference flags inline reads
+    // through it even after a null check.
+    int subgraph() const;
+    int op() const;     ///< -1: no operator selected
+    int tensor() const; ///< -1: no tensor selected
 
 public Q_SLOTS:
     /** Shows subgraph `subgraph` and clears the operator and tensor selection. */

@@ -42,8 +42,9 @@ void ModelLoader::load(const QString& path)
         QMetaObject::invokeMethod(
             self.data(),
             [self, generation, permille] {
-                if (self && self->m_generation == generation)
-                    Q_EMIT self->progressChanged(permille);
+                ModelLoader* loader = self.data(); // read the QPointer once
+                if (loader && loader->m_generation == generation)
+                    Q_EMIT loader->progressChanged(permille);
             },
             Qt::QueuedConnection);
     };
