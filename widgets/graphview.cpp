@@ -29,6 +29,11 @@
 namespace Widgets {
 
 namespace {
+// Zoom of the first view of a graph too tall to fit with readable labels.
+constexpr double kInitialReadableZoom = 0.8;
+} // namespace
+
+namespace {
 
 constexpr double kZoomStep = 1.25;
 constexpr double kMaxZoom = 4.0;
@@ -383,7 +388,7 @@ void GraphView::showSubgraph(int subgraph)
     const QString text = m_searchText;
     updateMatches(text);
     m_minimap->refresh();
-    fitToView();
+    showInitialView();
     Q_EMIT subgraphShown(m_subgraph);
 }
 
@@ -544,6 +549,7 @@ void GraphView::updateViewRect()
 void GraphView::setZoom(double zoom)
 {
     m_followFit = false;
+    m_followInitial = false;
     applyZoom(std::clamp(zoom, minimumZoom(), maximumZoom()));
 }
 
@@ -552,6 +558,28 @@ void GraphView::fitToView()
     applyZoom(fitZoom());
     m_canvas->centerOn(m_scene->sceneRect().center());
     m_followFit = true;
+    m_followInitial = false;
+    updateChrome();
+}
+
+void GraphView::showInitialView()
+{
+    if (fitZoom() >= kGraphLabelMinScale) {
+        fitToView();
+        m_followInitial = true; // until the view has its real size, this decision is provisional
+        return;
+    }
+    // A tall graph fitted into the view would shrink every label away. Start where a reader starts instead: the
+    // top of the graph (the model's input), at a zoom that shows the labels.
+    applyZoom(std::clamp(kInitialReadableZoom, minimumZoom(), maximumZoom()));
+    const QRectF bounds = m_scene->graphBounds();
+    double x = bounds.center().x();
+    if (const GraphNodeItem* first = m_scene->nodeForOperator(0))
+        x = first->sceneBoundingRect().center().x();
+    const double halfHeight = m_canvas->mapToScene(m_canvas->viewport()->rect()).boundingRect().height() / 2;
+    m_canvas->centerOn(QPointF(x, bounds.top() + halfHeight - 24));
+    m_followFit = false;
+    m_followInitial = true;
     updateChrome();
 }
 
@@ -570,6 +598,7 @@ void GraphView::zoomBy(double factor, const QPoint& viewportAnchor)
     const QPointF before = m_canvas->mapToScene(viewportAnchor);
     const double z = std::clamp(zoom() * factor, minimumZoom(), maximumZoom());
     m_followFit = false;
+    m_followInitial = false;
     applyZoom(z);
     // Keep the scene point under the anchor where it was: zoom to the cursor.
     const QPointF shift = (m_canvas->mapToScene(viewportAnchor) - before) * z;
@@ -583,6 +612,7 @@ void GraphView::zoomBy(double factor, const QPoint& viewportAnchor)
 void GraphView::userNavigated()
 {
     m_followFit = false;
+    m_followInitial = false;
 }
 
 void GraphView::updateChrome()
@@ -701,7 +731,9 @@ void GraphView::renderTo(QPainter* painter, const QRectF& target, const QRectF& 
 bool GraphView::eventFilter(QObject* watched, QEvent* event)
 {
     if (watched == m_canvas->viewport() && event->type() == QEvent::Resize) {
-        if (m_followFit)
+        if (m_followInitial)
+            showInitialView();
+        else if (m_followFit)
             fitToView();
         else
             applyZoom(zoom());

@@ -78,6 +78,8 @@ public Q_SLOTS:
     /** Shows subgraph `subgraph` (without telling the hub) and fits it into the view. */
     void showSubgraph(int subgraph);
     void fitToView();
+    /** What a model opens with: fit when the labels stay readable, else the top of the graph at a readable zoom. */
+    void showInitialView();
     void zoomIn();
     void zoomOut();
     void showSearchBar();
@@ -125,6 +127,7 @@ private:
     int m_currentOperator = -1;
     int m_currentTensor = -1;
     bool m_followFit = true; // refit on resize until the user zooms or pans
+    bool m_followInitial = false; // keep the initial view of a tall graph on resize until the user zooms or pans
     double m_lastZoom = 0;
 
     GraphScene* m_scene;
