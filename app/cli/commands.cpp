@@ -3,7 +3,9 @@
 
 #include "analysis/layeranalysis.h"
 #include "memory/memoryanalysis.h"
+#include "layout/graphlayout.h"
 #include "report/analysisreport.h"
+#include "report/layoutjson.h"
 #include "report/memoryreportjson.h"
 #include "tflite/tfliteloader.h"
 
@@ -209,6 +211,45 @@ int runMemory(const QStringList& arguments, QTextStream& out, QTextStream& err)
             ? QJsonDocument(Profiler::memoryToJson(*model, report)).toJson(QJsonDocument::Indented)
             : memoryText(*model, report),
         out, err);
+}
+
+int runLayout(const QStringList& arguments, QTextStream& out, QTextStream& err)
+{
+    CommandLine cmd(QStringLiteral("layout"),
+        QStringLiteral("The layered graph layout TinyScope draws: node boxes, edge routes and the time it took."));
+    const QCommandLineOption subgraphOpt(QStringLiteral("subgraph"),
+        QStringLiteral("Lay out subgraph <n> (default 0, the main graph)."), QStringLiteral("n"), QStringLiteral("0"));
+    cmd.parser.addOption(subgraphOpt);
+    if (const auto done = cmd.parse(arguments, out, err))
+        return *done;
+    bool numberOk = false;
+    const int subgraph = cmd.parser.value(subgraphOpt).toInt(&numberOk);
+    if (!numberOk || subgraph < 0)
+        return cmd.fail(err, QStringLiteral("--subgraph takes a number >= 0, not \"%1\"").arg(cmd.parser.value(subgraphOpt)));
+    const auto model = cmd.loadModel(err);
+    if (!model)
+        return ExitError;
+    if (static_cast<std::size_t>(subgraph) >= model->subgraphs.size()) {
+        err << cmd.modelPath() << ": there is no subgraph " << subgraph << " (the model has " << model->subgraphs.size()
+            << ")" << Qt::endl;
+        return ExitError;
+    }
+    const Profiler::ModelGraph graph = Profiler::layoutModelGraph(*model, subgraph);
+    if (cmd.parser.isSet(cmd.json))
+        return cmd.write(QJsonDocument(Profiler::layoutToJson(*model, graph)).toJson(QJsonDocument::Indented), out, err);
+    const Profiler::GraphLayout& l = graph.layout;
+    const QString text = QStringLiteral("%1, subgraph %2: %3 nodes, %4 edges, %5 ranks, %6 crossings, %7 x %8 px, laid "
+                                        "out in %9 ms\n")
+                             .arg(QFileInfo(model->filePath).fileName())
+                             .arg(subgraph)
+                             .arg(graph.nodes.size())
+                             .arg(graph.edges.size())
+                             .arg(l.rankCount)
+                             .arg(l.crossings)
+                             .arg(l.bounds.width(), 0, 'f', 0)
+                             .arg(l.bounds.height(), 0, 'f', 0)
+                             .arg(l.milliseconds, 0, 'f', 2);
+    return cmd.write(text.toUtf8(), out, err);
 }
 
 int runAnalyze(const QStringList& arguments, QTextStream& out, QTextStream& err)

@@ -16,6 +16,9 @@ enum ExitCode {
 /** `tinyscope-cli analyze MODEL [--json|--csv] [-o FILE] [--subgraph N]` */
 int runAnalyze(const QStringList& arguments, QTextStream& out, QTextStream& err);
 
+/** `tinyscope-cli layout MODEL [--json] [-o FILE] [--subgraph N]` */
+int runLayout(const QStringList& arguments, QTextStream& out, QTextStream& err);
+
 /** `tinyscope-cli memory MODEL [--json] [-o FILE]` */
 int runMemory(const QStringList& arguments, QTextStream& out, QTextStream& err);
 

@@ -15,6 +15,8 @@ const char kUsage[] = "Usage: tinyscope-cli <command> [options]\n"
                       "          per-layer parameters, MACs, activation bytes and TFLM support\n"
                       "  memory MODEL [--json] [-o FILE]\n"
                       "          tensor arena: TFLM's plan, lower bound, best plan, reordering, timeline\n"
+                      "  layout MODEL [--json] [-o FILE] [--subgraph N]\n"
+                      "          the graph layout: node boxes, edge routes, crossings, time taken\n"
                       "\n"
                       "Run 'tinyscope-cli <command> --help' for a command's options.\n"
                       "Exit codes: 0 success, 1 a check said no, 2 error (the message names the file and reason).\n";
@@ -45,6 +47,8 @@ int main(int argc, char** argv)
         return Cli::runAnalyze(args, out, err);
     if (command == QLatin1String("memory"))
         return Cli::runMemory(args, out, err);
+    if (command == QLatin1String("layout"))
+        return Cli::runLayout(args, out, err);
     err << "tinyscope-cli: unknown command \"" << command << "\"\n\n" << kUsage;
     return Cli::ExitError;
 }

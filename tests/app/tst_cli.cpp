@@ -91,6 +91,7 @@ private Q_SLOTS:
     void badInput();
     void memoryJson();
     void memoryText();
+    void layoutJson();
 };
 
 void TestCli::jsonMatchesAnalysis_data()
@@ -291,6 +292,27 @@ void TestCli::memoryText()
     const Run bad = runCli({ QStringLiteral("memory"), dir + QStringLiteral("/MANIFEST.md") });
     QCOMPARE(bad.exitCode, 2);
     QVERIFY(QString::fromUtf8(bad.err).contains(QLatin1String("not a TensorFlow Lite file")));
+}
+
+void TestCli::layoutJson()
+{
+    TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
+    const Run run
+        = runCli({ QStringLiteral("layout"), dir + QStringLiteral("/mlperf_tiny_kws_ds_cnn_int8.tflite"), QStringLiteral("--json") });
+    QCOMPARE(run.exitCode, 0);
+    const QJsonDocument doc = QJsonDocument::fromJson(run.out);
+    const QJsonArray nodes = doc[QStringLiteral("nodes")].toArray();
+    QCOMPARE(nodes.size(), 13 + 2); // 13 operators, one input, one output
+    const QJsonArray edges = doc[QStringLiteral("edges")].toArray();
+    QCOMPARE(edges.size(), 14); // a chain
+    for (const QJsonValue& e : edges) {
+        const QJsonObject from = nodes[e[QStringLiteral("from")].toInt()].toObject();
+        const QJsonObject to = nodes[e[QStringLiteral("to")].toInt()].toObject();
+        QVERIFY(to[QStringLiteral("y")].toDouble() >= from[QStringLiteral("y")].toDouble() + from[QStringLiteral("height")].toDouble());
+        QVERIFY(e[QStringLiteral("points")].toArray().size() >= 2);
+    }
+    QCOMPARE(doc[QStringLiteral("crossings")].toInt(), 0);
+    QVERIFY(doc[QStringLiteral("milliseconds")].isDouble());
 }
 
 QTEST_GUILESS_MAIN(TestCli)
