@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <memory>
 #include <optional>
 
 namespace Cli {
@@ -87,6 +88,33 @@ public:
         return std::move(loaded).value();
     }
 
+    /** Adds --subgraph N (default 0). */
+    void addSubgraphOption(const QString& verb)
+    {
+        m_subgraph = std::make_unique<QCommandLineOption>(QStringLiteral("subgraph"),
+            QStringLiteral("%1 subgraph <n> (default 0, the main graph).").arg(verb), QStringLiteral("n"),
+            QStringLiteral("0"));
+        parser.addOption(*m_subgraph);
+    }
+
+    /** The --subgraph value checked against `model`; -1 (after printing why) when it is not a subgraph of it. */
+    int subgraph(const Profiler::Model& model, QTextStream& err) const
+    {
+        const QString text = m_subgraph ? parser.value(*m_subgraph) : QStringLiteral("0");
+        bool ok = false;
+        const int index = text.toInt(&ok);
+        if (!ok || index < 0) {
+            fail(err, QStringLiteral("--subgraph takes a number >= 0, not \"%1\"").arg(text));
+            return -1;
+        }
+        if (static_cast<std::size_t>(index) >= model.subgraphs.size()) {
+            err << modelPath() << ": there is no subgraph " << index << " (the model has " << model.subgraphs.size()
+                << ")" << Qt::endl;
+            return -1;
+        }
+        return index;
+    }
+
     int write(const QByteArray& data, QTextStream& out, QTextStream& err) const
     {
         return writeOutput(data, parser.value(output), out, err) ? ExitOk : ExitError;
@@ -96,6 +124,7 @@ public:
 
 private:
     QString m_name;
+    std::unique_ptr<QCommandLineOption> m_subgraph;
 
 public:
     const QCommandLineOption json;
@@ -217,23 +246,15 @@ int runLayout(const QStringList& arguments, QTextStream& out, QTextStream& err)
 {
     CommandLine cmd(QStringLiteral("layout"),
         QStringLiteral("The layered graph layout TinyScope draws: node boxes, edge routes and the time it took."));
-    const QCommandLineOption subgraphOpt(QStringLiteral("subgraph"),
-        QStringLiteral("Lay out subgraph <n> (default 0, the main graph)."), QStringLiteral("n"), QStringLiteral("0"));
-    cmd.parser.addOption(subgraphOpt);
+    cmd.addSubgraphOption(QStringLiteral("Lay out"));
     if (const auto done = cmd.parse(arguments, out, err))
         return *done;
-    bool numberOk = false;
-    const int subgraph = cmd.parser.value(subgraphOpt).toInt(&numberOk);
-    if (!numberOk || subgraph < 0)
-        return cmd.fail(err, QStringLiteral("--subgraph takes a number >= 0, not \"%1\"").arg(cmd.parser.value(subgraphOpt)));
     const auto model = cmd.loadModel(err);
     if (!model)
         return ExitError;
-    if (static_cast<std::size_t>(subgraph) >= model->subgraphs.size()) {
-        err << cmd.modelPath() << ": there is no subgraph " << subgraph << " (the model has " << model->subgraphs.size()
-            << ")" << Qt::endl;
+    const int subgraph = cmd.subgraph(*model, err);
+    if (subgraph < 0)
         return ExitError;
-    }
     const Profiler::ModelGraph graph = Profiler::layoutModelGraph(*model, subgraph);
     if (cmd.parser.isSet(cmd.json))
         return cmd.write(QJsonDocument(Profiler::layoutToJson(*model, graph)).toJson(QJsonDocument::Indented), out, err);
@@ -257,26 +278,18 @@ int runAnalyze(const QStringList& arguments, QTextStream& out, QTextStream& err)
     CommandLine cmd(
         QStringLiteral("analyze"), QStringLiteral("Per-layer parameters, MACs, bytes and TFLM support of a model."));
     const QCommandLineOption csvOpt(QStringLiteral("csv"), QStringLiteral("Write CSV, one row per operator."));
-    const QCommandLineOption subgraphOpt(QStringLiteral("subgraph"),
-        QStringLiteral("Analyse subgraph <n> (default 0, the main graph)."), QStringLiteral("n"), QStringLiteral("0"));
-    cmd.parser.addOptions({ csvOpt, subgraphOpt });
+    cmd.parser.addOption(csvOpt);
+    cmd.addSubgraphOption(QStringLiteral("Analyse"));
     if (const auto done = cmd.parse(arguments, out, err))
         return *done;
     if (cmd.parser.isSet(cmd.json) && cmd.parser.isSet(csvOpt))
         return cmd.fail(err, QStringLiteral("--json and --csv exclude each other"));
-    bool numberOk = false;
-    const int subgraph = cmd.parser.value(subgraphOpt).toInt(&numberOk);
-    if (!numberOk || subgraph < 0)
-        return cmd.fail(err, QStringLiteral("--subgraph takes a number >= 0, not \"%1\"").arg(cmd.parser.value(subgraphOpt)));
-
     const auto model = cmd.loadModel(err);
     if (!model)
         return ExitError;
-    if (static_cast<std::size_t>(subgraph) >= model->subgraphs.size()) {
-        err << cmd.modelPath() << ": there is no subgraph " << subgraph << " (the model has " << model->subgraphs.size()
-            << ")" << Qt::endl;
+    const int subgraph = cmd.subgraph(*model, err);
+    if (subgraph < 0)
         return ExitError;
-    }
     const Profiler::ModelAnalysis analysis = Profiler::analyzeModel(*model, subgraph);
     QByteArray data;
     if (cmd.parser.isSet(cmd.json))
