@@ -2,26 +2,11 @@
 #include "arenamap.h"
 
 #include "categorycolors.h"
-#include "memorytimeline.h"
+#include "qcustomplotinclude.h"
 #include "selectionhub.h"
 
-// qcustomplot.h iterates with `foreach` in two templates, and QT_NO_FOREACH (house style) removes that keyword:
-// spell it as a range-for while the header is read.
-#ifndef foreach
-#define foreach(declaration, container) for (declaration : container)
-#define TINYSCOPE_QCP_FOREACH
-#endif
-#include <qcustomplot.h>
-#ifdef TINYSCOPE_QCP_FOREACH
-#undef foreach
-#undef TINYSCOPE_QCP_FOREACH
-#endif
-
-#include <QComboBox>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QToolTip>
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -192,53 +177,12 @@ int groupOf(const ArenaRect& r)
 } // namespace
 
 ArenaMap::ArenaMap(QWidget* parent)
-    : QWidget(parent)
+    : MemoryPlotWidget(parent)
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    auto* bar = new QHBoxLayout;
-    bar->setContentsMargins(6, 4, 6, 0);
-    auto* planLabel = new QLabel(tr("&Plan:"), this);
-    m_planCombo = new QComboBox(this);
-    m_planCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_planCombo->setToolTip(tr("Which arena plan to show: TFLM's own planner, TinyScope's best plan for the file's "
-                               "operator order, or the best plan after reordering the operators"));
-    planLabel->setBuddy(m_planCombo);
-    m_summary = new QLabel(this);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    bar->addWidget(planLabel);
-    bar->addWidget(m_planCombo);
-    bar->addSpacing(12);
-    bar->addWidget(m_summary, 1);
-    layout->addLayout(bar);
-
-    m_plot = new QCustomPlot(this);
-    m_plot->setMinimumHeight(220);
-    layout->addWidget(m_plot, 1);
-    MemoryPlotStyle::apply(m_plot);
     m_plot->yAxis->setLabel(tr("arena offset"));
     m_plot->xAxis->setLabel(tr("operator, in execution order"));
     m_plot->yAxis->grid()->setVisible(false);
 
-    m_plot->legend->setVisible(true);
-    auto* side = new QCPLayoutGrid;
-    m_plot->plotLayout()->addElement(0, 1, side);
-    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
-    side->addElement(0, 0, m_plot->legend);
-    side->addElement(1, 0, new QCPLayoutElement(m_plot));
-    side->setRowStretchFactor(0, 0.001);
-    side->setMargins(QMargins(0, 8, 4, 0));
-    m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
-
-    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-    m_plot->setMouseTracking(true);
-    m_plot->installEventFilter(this);
-
-    connect(m_planCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int index) {
-        if (index >= 0)
-            setPlan(static_cast<PlanKind>(m_planCombo->itemData(index).toInt()));
-    });
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) { m_pressPos = e->pos(); });
     connect(m_plot, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* e) {
         if (e->button() != Qt::LeftButton || (e->pos() - m_pressPos).manhattanLength() > 4)
@@ -267,44 +211,6 @@ ArenaMap::~ArenaMap()
 {
     // The layers point into m_rects and m_highlighted: remove them while those still exist.
     m_plot->clearPlottables();
-}
-
-void ArenaMap::setDocument(Profiler::ModelDocumentPtr document)
-{
-    m_document = std::move(document);
-    MemoryPlotStyle::fillPlanCombo(m_planCombo, m_document ? &m_document->memory : nullptr);
-    m_planCombo->setCurrentIndex(m_planCombo->findData(static_cast<int>(m_plan)));
-    rebuild();
-}
-
-void ArenaMap::setSelectionHub(SelectionHub* hub)
-{
-    if (m_hub)
-        disconnect(m_hub, nullptr, this, nullptr);
-    m_hub = hub;
-    if (!hub)
-        return;
-    connect(hub, &SelectionHub::operatorSelected, this, &ArenaMap::followOperator);
-    connect(hub, &SelectionHub::tensorSelected, this, &ArenaMap::followTensor);
-    connect(hub, &SelectionHub::subgraphChanged, this, [this](int) { followOperator(-1, -1); });
-}
-
-void ArenaMap::setPlan(PlanKind kind)
-{
-    if (kind == m_plan)
-        return;
-    m_plan = kind;
-    {
-        const QSignalBlocker blocker(m_planCombo);
-        m_planCombo->setCurrentIndex(m_planCombo->findData(static_cast<int>(kind)));
-    }
-    rebuild();
-    Q_EMIT planChanged(kind);
-}
-
-const Profiler::MemoryProblem* ArenaMap::problem() const
-{
-    return m_document ? planOf(m_document->memory, m_plan).problem : nullptr;
 }
 
 void ArenaMap::rebuild()
@@ -483,11 +389,6 @@ int ArenaMap::bufferAt(const QPoint& pos) const
         }
     }
     return best;
-}
-
-QString ArenaMap::summaryText() const
-{
-    return m_summary->text();
 }
 
 QString ArenaMap::toolTipForBuffer(int buffer) const

@@ -1,27 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "document/modeldocument.h"
-#include "timelinedata.h"
+#include "memoryplotwidget.h"
 
-#include <QPointer>
-#include <QWidget>
-
-#include <array>
-#include <memory>
-#include <optional>
 #include <vector>
 
-class QCustomPlot;
 class QCPItemRect;
 class QCPItemStraightLine;
 class QCPItemText;
-class QComboBox;
-class QLabel;
 
 namespace Widgets {
 
-class SelectionHub;
 class ArenaRectsLayer;
 
 /** Where each buffer sits in the arena over time: x = operator step, y = arena offset, one rectangle per buffer
@@ -34,9 +23,9 @@ class ArenaRectsLayer;
  *  operator, empty space clears the selection). The hub's tensor selection outlines that tensor's rectangle; its
  *  operator selection shades the operator's step and fades the buffers not alive there.
  *
- *  Same planner selector semantics as MemoryTimeline: setPlan() / planChanged(), per widget; connect the two
- *  widgets both ways to keep them on one plan. */
-class ArenaMap : public QWidget
+ *  The plan selector (setPlan() / planChanged()) is MemoryPlotWidget's, as in MemoryTimeline: per widget; connect
+ *  the two widgets both ways to keep them on one plan. */
+class ArenaMap : public MemoryPlotWidget
 {
     Q_OBJECT
 
@@ -44,17 +33,8 @@ public:
     explicit ArenaMap(QWidget* parent = nullptr);
     ~ArenaMap() override;
 
-    void setDocument(Profiler::ModelDocumentPtr document);
-    Profiler::ModelDocumentPtr document() const { return m_document; }
-    void setSelectionHub(SelectionHub* hub);
-
-    PlanKind plan() const { return m_plan; }
     /** The rectangles of the current plan, indexed by buffer. */
     const std::vector<ArenaRect>& rects() const { return m_rects; }
-    QCustomPlot* plot() const { return m_plot; }
-    QComboBox* planSelector() const { return m_planCombo; }
-    /** The one-line summary above the plot ("Arena 73 728 B · ..."). */
-    QString summaryText() const;
 
     /** y (bytes) of the arena-top line, -1 when not shown. */
     double arenaTopBytes() const;
@@ -69,27 +49,19 @@ public:
     QString toolTipForBuffer(int buffer) const;
 
 public Q_SLOTS:
-    void setPlan(Widgets::PlanKind kind);
     /** What a click on `buffer` does: selects its tensor (or a scratch buffer's operator) in the hub; -1 clears. */
     void selectBuffer(int buffer);
-
-Q_SIGNALS:
-    void planChanged(Widgets::PlanKind kind);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    void rebuild();
+    void rebuild() override;
     void resetRanges();
-    void followOperator(int subgraph, int op);
-    void followTensor(int subgraph, int tensor);
+    void followOperator(int subgraph, int op) override;
+    void followTensor(int subgraph, int tensor) override;
     void applyHighlight();
-    const Profiler::MemoryProblem* problem() const;
 
-    Profiler::ModelDocumentPtr m_document;
-    QPointer<SelectionHub> m_hub;
-    PlanKind m_plan = PlanKind::Tflm;
     std::vector<ArenaRect> m_rects;
     std::vector<bool> m_highlighted; // per buffer; empty = nothing highlighted
     int m_highlightStep = -1;
@@ -97,9 +69,6 @@ private:
     double m_minX = -0.5;
     double m_maxX = 0.5;
 
-    QComboBox* m_planCombo = nullptr;
-    QLabel* m_summary = nullptr;
-    QCustomPlot* m_plot = nullptr;
     std::vector<ArenaRectsLayer*> m_layers;
     QCPItemStraightLine* m_topLine = nullptr;
     QCPItemText* m_topText = nullptr;

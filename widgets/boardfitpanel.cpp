@@ -283,17 +283,8 @@ BoardFitPanel::BoardFitPanel(QWidget* parent)
     pickRow->addWidget(m_combo, 1);
     layout->addLayout(pickRow);
 
-    m_errorLabel = new QLabel(this);
-    m_errorLabel->setObjectName(QStringLiteral("boardErrorLabel"));
-    m_errorLabel->setWordWrap(true);
-    m_errorLabel->setTextFormat(Qt::PlainText);
-    m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_errorLabel->hide();
-    layout->addWidget(m_errorLabel);
-
-    auto* factsBox = new QGroupBox(QStringLiteral("Board"), this);
-    m_facts = new QFormLayout(factsBox);
-    const auto factLabel = [this](const QString& objectName) {
+    // Plain, wrapped, selectable text: the error, the board's facts and the verdict's sentences.
+    const auto textLabel = [this](const QString& objectName) {
         auto* label = new QLabel(this);
         label->setObjectName(objectName);
         label->setTextFormat(Qt::PlainText);
@@ -301,13 +292,20 @@ BoardFitPanel::BoardFitPanel(QWidget* parent)
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
         return label;
     };
-    m_mcuValue = factLabel(QStringLiteral("mcuValue"));
-    m_coreValue = factLabel(QStringLiteral("coreValue"));
-    m_clockValue = factLabel(QStringLiteral("clockValue"));
-    m_sramValue = factLabel(QStringLiteral("sramValue"));
-    m_flashValue = factLabel(QStringLiteral("flashValue"));
-    m_extensionsValue = factLabel(QStringLiteral("extensionsValue"));
-    m_reservedValue = factLabel(QStringLiteral("reservedValue"));
+
+    m_errorLabel = textLabel(QStringLiteral("boardErrorLabel"));
+    m_errorLabel->hide();
+    layout->addWidget(m_errorLabel);
+
+    auto* factsBox = new QGroupBox(QStringLiteral("Board"), this);
+    m_facts = new QFormLayout(factsBox);
+    m_mcuValue = textLabel(QStringLiteral("mcuValue"));
+    m_coreValue = textLabel(QStringLiteral("coreValue"));
+    m_clockValue = textLabel(QStringLiteral("clockValue"));
+    m_sramValue = textLabel(QStringLiteral("sramValue"));
+    m_flashValue = textLabel(QStringLiteral("flashValue"));
+    m_extensionsValue = textLabel(QStringLiteral("extensionsValue"));
+    m_reservedValue = textLabel(QStringLiteral("reservedValue"));
     m_facts->addRow(QStringLiteral("MCU:"), m_mcuValue);
     m_facts->addRow(QStringLiteral("Core:"), m_coreValue);
     m_facts->addRow(QStringLiteral("Clock:"), m_clockValue);
@@ -344,14 +342,6 @@ BoardFitPanel::BoardFitPanel(QWidget* parent)
     m_verdictLabel->setFont(verdictFont);
     layout->addWidget(m_verdictLabel);
 
-    const auto textLabel = [this](const QString& objectName) {
-        auto* label = new QLabel(this);
-        label->setObjectName(objectName);
-        label->setTextFormat(Qt::PlainText);
-        label->setWordWrap(true);
-        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        return label;
-    };
     m_sentencesLabel = textLabel(QStringLiteral("sentencesLabel"));
     m_warningsLabel = textLabel(QStringLiteral("warningsLabel"));
     m_suggestionLabel = textLabel(QStringLiteral("suggestionLabel"));

@@ -102,7 +102,7 @@ void GraphScene::setGraph(Profiler::ModelDocumentPtr document, int subgraph)
     rebuild();
 }
 
-void GraphScene::setPalette(const QPalette& palette, bool dark)
+void GraphScene::removeAllItems()
 {
     m_current.clear();
     m_currentEdges.clear();
@@ -110,6 +110,11 @@ void GraphScene::setPalette(const QPalette& palette, bool dark)
     m_nodes.clear();
     m_edges.clear();
     clear();
+}
+
+void GraphScene::setPalette(const QPalette& palette, bool dark)
+{
+    removeAllItems();
     m_style = std::make_unique<GraphStyle>(palette, dark);
     setBackgroundBrush(m_style->background);
     rebuild();
@@ -119,12 +124,7 @@ void GraphScene::rebuild()
 {
     QElapsedTimer timer;
     timer.start();
-    m_current.clear();
-    m_currentEdges.clear();
-    m_matched.clear();
-    m_nodes.clear();
-    m_edges.clear();
-    clear();
+    removeAllItems();
     m_bounds = QRectF();
 
     const Profiler::ModelGraph* g = graph();

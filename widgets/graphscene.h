@@ -69,6 +69,8 @@ protected:
 
 private:
     void rebuild();
+    /** Deletes every item, and first forgets the lists of them (current, matched, all nodes and edges). */
+    void removeAllItems();
     QString nodeToolTip(const GraphNodeItem* node) const;
     QString edgeToolTip(const GraphEdgeItem* edge) const;
 

@@ -31,6 +31,13 @@ bool isNumberColumn(int column)
     }
 }
 
+/** Qt::TextAlignmentRole of a column, in the cells and in the header: numbers right, text left. */
+QVariant columnAlignment(int column)
+{
+    return QVariant::fromValue(
+        Qt::Alignment((isNumberColumn(column) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
+}
+
 QColor unsupportedColor()
 {
     return paletteIsDark() ? QColor(255, 128, 128) : QColor(180, 20, 30);
@@ -154,15 +161,41 @@ double LayerTableModel::peakShare(qint64 bytes) const
     return peak > 0 && bytes >= 0 ? static_cast<double>(bytes) / static_cast<double>(peak) : -1.0;
 }
 
+QString LayerTableModel::displayText(int column, const QVariant& sortValue, qint64 liveBytes) const
+{
+    switch (column) {
+    case ParamsColumn:
+    case MacsColumn:
+    case WeightBytesColumn:
+    case OutputBytesColumn:
+        return formatCount(sortValue.toLongLong());
+    case LiveBytesColumn:
+        return liveBytes < 0 ? noValue() : formatCount(liveBytes);
+    case PeakShareColumn: {
+        const double share = peakShare(liveBytes);
+        return share < 0 ? noValue() : formatShare(share);
+    }
+    default:
+        return sortValue.toString();
+    }
+}
+
+QString LayerTableModel::exportText(int column, const QVariant& sortValue, qint64 liveBytes) const
+{
+    if ((column == LiveBytesColumn || column == PeakShareColumn) && liveBytes < 0)
+        return QString();
+    if (column == PeakShareColumn)
+        return peakShare(liveBytes) < 0 ? QString() : exportShare(peakShare(liveBytes));
+    return sortValue.toString();
+}
+
 QVariant LayerTableModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const int column = index.column();
-    if (role == Qt::TextAlignmentRole) {
-        return QVariant::fromValue(
-            Qt::Alignment((isNumberColumn(column) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
-    }
+    if (role == Qt::TextAlignmentRole)
+        return columnAlignment(column);
     if (isTotalsRow(index.row())) {
         if (role == OperatorRole)
             return -1;
@@ -215,42 +248,10 @@ QVariant LayerTableModel::operatorData(const Row& row, int column, int role) con
     switch (role) {
     case SortRole:
         return sortValue(row, column);
-    case ExportRole: {
-        if ((column == LiveBytesColumn || column == PeakShareColumn) && row.liveBytes < 0)
-            return QString();
-        if (column == PeakShareColumn)
-            return peakShare(row.liveBytes) < 0 ? QString() : exportShare(peakShare(row.liveBytes));
-        return sortValue(row, column).toString();
-    }
+    case ExportRole:
+        return exportText(column, sortValue(row, column), row.liveBytes);
     case Qt::DisplayRole:
-        switch (column) {
-        case IndexColumn:
-            return QString::number(l.index);
-        case NameColumn:
-            return row.name;
-        case TypeColumn:
-            return l.type;
-        case OutputShapeColumn:
-            return row.outputShape;
-        case ParamsColumn:
-            return formatCount(l.params);
-        case MacsColumn:
-            return formatCount(l.macs);
-        case WeightBytesColumn:
-            return formatCount(l.weightBytes);
-        case OutputBytesColumn:
-            return formatCount(l.outputBytes);
-        case LiveBytesColumn:
-            return row.liveBytes < 0 ? noValue() : formatCount(row.liveBytes);
-        case PeakShareColumn: {
-            const double share = peakShare(row.liveBytes);
-            return share < 0 ? noValue() : formatShare(share);
-        }
-        case SupportColumn:
-            return Profiler::supportStatusName(l.support.status);
-        default:
-            return {};
-        }
+        return displayText(column, sortValue(row, column), row.liveBytes);
     case Qt::ToolTipRole:
         switch (column) {
         case NameColumn:
@@ -332,34 +333,12 @@ QVariant LayerTableModel::totalsData(int column, int role) const
     case SortRole:
         return totalsSortValue(column);
     case ExportRole:
+    case Qt::DisplayRole:
+        // The index column sorts the totals row by its operator count, which is no index: no text.
         if (column == IndexColumn)
             return QString();
-        if ((column == LiveBytesColumn || column == PeakShareColumn) && m_maxLiveBytes < 0)
-            return QString();
-        if (column == PeakShareColumn)
-            return peakShare(m_maxLiveBytes) < 0 ? QString() : exportShare(peakShare(m_maxLiveBytes));
-        return totalsSortValue(column).toString();
-    case Qt::DisplayRole: {
-        const QVariant v = totalsSortValue(column);
-        switch (column) {
-        case IndexColumn:
-        case OutputShapeColumn:
-            return QString();
-        case ParamsColumn:
-        case MacsColumn:
-        case WeightBytesColumn:
-        case OutputBytesColumn:
-            return formatCount(v.toLongLong());
-        case LiveBytesColumn:
-            return m_maxLiveBytes < 0 ? noValue() : formatCount(m_maxLiveBytes);
-        case PeakShareColumn: {
-            const double share = peakShare(m_maxLiveBytes);
-            return share < 0 ? noValue() : formatShare(share);
-        }
-        default:
-            return v.toString();
-        }
-    }
+        return role == ExportRole ? exportText(column, totalsSortValue(column), m_maxLiveBytes)
+                                  : displayText(column, totalsSortValue(column), m_maxLiveBytes);
     case Qt::ToolTipRole:
         switch (column) {
         case ParamsColumn:
@@ -440,8 +419,7 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
         }
     }
     if (role == Qt::TextAlignmentRole)
-        return QVariant::fromValue(
-            Qt::Alignment((isNumberColumn(section) ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
+        return columnAlignment(section);
     return {};
 }
 

@@ -82,6 +82,9 @@ private:
     QVariant sortValue(const Row& row, int column) const;
     QVariant totalsSortValue(int column) const;
     double peakShare(qint64 bytes) const;
+    /** Display and export text of a cell from its sort value; `liveBytes` of the row, -1 if it never runs. */
+    QString displayText(int column, const QVariant& sortValue, qint64 liveBytes) const;
+    QString exportText(int column, const QVariant& sortValue, qint64 liveBytes) const;
 
     Profiler::ModelDocumentPtr m_document;
     int m_subgraph = 0;

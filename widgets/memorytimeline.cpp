@@ -2,25 +2,11 @@
 #include "memorytimeline.h"
 
 #include "categorycolors.h"
+#include "qcustomplotinclude.h"
 #include "selectionhub.h"
 
-// qcustomplot.h iterates with `foreach` in two templates, and QT_NO_FOREACH (house style) removes that keyword:
-// spell it as a range-for while the header is read.
-#ifndef foreach
-#define foreach(declaration, container) for (declaration : container)
-#define TINYSCOPE_QCP_FOREACH
-#endif
-#include <qcustomplot.h>
-#ifdef TINYSCOPE_QCP_FOREACH
-#undef foreach
-#undef TINYSCOPE_QCP_FOREACH
-#endif
-
-#include <QComboBox>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QToolTip>
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
@@ -28,85 +14,6 @@
 namespace Widgets {
 
 namespace {
-
-/** Byte axis: power-of-two steps of B / KiB / MiB, the unit picked from the visible range. */
-class ByteTicker : public QCPAxisTicker
-{
-public:
-    void generate(const QCPRange& range, const QLocale& locale, QChar formatChar, int precision, QVector<double>& ticks,
-        QVector<double>* subTicks, QVector<QString>* tickLabels) override
-    {
-        m_unit = byteAxisUnit(std::max(std::abs(range.lower), std::abs(range.upper)));
-        QCPAxisTicker::generate(range, locale, formatChar, precision, ticks, subTicks, tickLabels);
-    }
-
-protected:
-    double getTickStep(const QCPRange& range) override { return byteTickStep(range.size(), m_unit, tickCount()); }
-    int getSubTickCount(double) override { return 1; }
-    QString getTickLabel(double tick, const QLocale&, QChar, int) override { return byteAxisLabel(tick, m_unit); }
-
-private:
-    std::int64_t m_unit = 1;
-};
-
-/** Operator-step axis: labels of every k-th visible step, k chosen from the axis' current pixel width so that the
- *  (rotated) labels never overlap; whole-step sub ticks when there is room. */
-class StepTicker : public QCPAxisTicker
-{
-public:
-    StepTicker(QCPAxis* axis, QStringList labels, QList<QPair<double, QString>> extra)
-        : m_axis(axis)
-        , m_labels(std::move(labels))
-        , m_extra(std::move(extra))
-    { }
-
-    void generate(const QCPRange& range, const QLocale&, QChar, int, QVector<double>& ticks, QVector<double>* subTicks,
-        QVector<QString>* tickLabels) override
-    {
-        ticks.clear();
-        if (subTicks)
-            subTicks->clear();
-        if (tickLabels)
-            tickLabels->clear();
-        const double pixels
-            = m_axis->orientation() == Qt::Horizontal ? m_axis->axisRect()->width() : m_axis->axisRect()->height();
-        const double pixelsPerStep = range.size() > 0 ? pixels / range.size() : 0;
-        const QFontMetricsF fm(m_axis->tickLabelFont());
-        const bool rotated = std::abs(std::fmod(m_axis->tickLabelRotation(), 180.0)) > 45;
-        const double labelPixels = rotated ? fm.height() + 3 : fm.horizontalAdvance(QStringLiteral("000 MMMMM")) + 6;
-        const int first = static_cast<int>(std::ceil(range.lower));
-        const int last = std::min(static_cast<int>(std::floor(range.upper)), static_cast<int>(m_labels.size()) - 1);
-        for (const auto& [position, label] : m_extra) {
-            if (range.contains(position)) {
-                ticks << position;
-                if (tickLabels)
-                    *tickLabels << label;
-            }
-        }
-        // Ticks on operators 0, k, 2k, ...: step 0 is the entry, so operators start at step 1.
-        const std::vector<int> steps = labelledSteps(first, last, pixelsPerStep, labelPixels, 1);
-        // Labels no longer than the common long ones ("12 DEPTHWISE_CONV_2D"), so that a rare long type name
-        // does not take the height of the plot; the tooltip has the full name.
-        const QFontMetrics labelMetrics(m_axis->tickLabelFont());
-        const int maxWidth = labelMetrics.horizontalAdvance(QStringLiteral("000 DEPTHWISE_CONV_2D"));
-        for (int s : steps) {
-            ticks << s;
-            if (tickLabels)
-                *tickLabels << labelMetrics.elidedText(m_labels.at(s), Qt::ElideRight, maxWidth);
-        }
-        if (subTicks && pixelsPerStep >= 4 && steps.size() >= 2 && steps[1] - steps[0] > 1) {
-            for (int s = std::max(0, first); s <= last; ++s) {
-                if (!std::binary_search(steps.begin(), steps.end(), s))
-                    *subTicks << s;
-            }
-        }
-    }
-
-private:
-    QCPAxis* m_axis;
-    QStringList m_labels;
-    QList<QPair<double, QString>> m_extra;
-};
 
 /** A stacked series: a filled band whose legend icon is a square swatch of the fill, not QCPGraph's thin strip. */
 class StackGraph : public QCPGraph
@@ -140,129 +47,12 @@ QColor textColor(const QWidget* w)
 
 } // namespace
 
-namespace MemoryPlotStyle {
-
-QColor blend(const QColor& a, const QColor& b, double share)
-{
-    auto channel = [share](float x, float y) {
-        return static_cast<float>(static_cast<double>(x) * (1 - share) + static_cast<double>(y) * share);
-    };
-    return QColor::fromRgbF(
-        channel(a.redF(), b.redF()), channel(a.greenF(), b.greenF()), channel(a.blueF(), b.blueF()));
-}
-
-void apply(QCustomPlot* plot)
-{
-    const QPalette pal = plot->palette();
-    const QColor base = pal.color(QPalette::Base);
-    const QColor text = pal.color(QPalette::Text);
-    const QColor axisColor = MemoryPlotStyle::blend(base, text, 0.55);
-    const QColor gridColor = MemoryPlotStyle::blend(base, text, 0.12);
-    plot->setBackground(base);
-    plot->setAntialiasedElements(QCP::aeFills | QCP::aePlottables | QCP::aeItems);
-    plot->setNoAntialiasingOnDrag(true);
-    QFont tickFont = plot->font();
-    tickFont.setPointSizeF(tickFont.pointSizeF() * 0.9);
-    for (QCPAxis* axis : { plot->xAxis, plot->yAxis }) {
-        axis->setBasePen(QPen(axisColor, 1));
-        axis->setTickPen(QPen(axisColor, 1));
-        axis->setSubTickPen(QPen(axisColor, 1));
-        axis->setTickLabelColor(text);
-        axis->setLabelColor(text);
-        axis->setTickLabelFont(tickFont);
-        axis->setLabelFont(plot->font());
-        axis->setTickLengthIn(0);
-        axis->setTickLengthOut(4);
-        axis->setSubTickLengthIn(0);
-        axis->setSubTickLengthOut(2);
-        axis->grid()->setPen(QPen(gridColor, 1));
-        axis->grid()->setZeroLinePen(Qt::NoPen);
-    }
-    plot->xAxis->grid()->setVisible(false);
-    plot->xAxis2->setVisible(false);
-    plot->yAxis2->setVisible(false);
-    plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new ByteTicker));
-    plot->yAxis->ticker()->setTickCount(5);
-    plot->legend->setFont(tickFont);
-    plot->legend->setTextColor(text);
-    plot->legend->setBrush(base);
-    plot->legend->setBorderPen(Qt::NoPen);
-    // Icons a little taller than the text: an item is as tall as its icon or text, and its text is clipped to it,
-    // so with a text-high item the underscores of tensor names disappear.
-    const int textHeight = QFontMetrics(tickFont).height();
-    plot->legend->setIconSize(textHeight - 2, textHeight + 3);
-    plot->legend->setRowSpacing(0);
-}
-
-void updateStepTicks(QCPAxis* axis, const QStringList& stepLabels, const QList<QPair<double, QString>>& extraTicks)
-{
-    axis->setTicker(QSharedPointer<QCPAxisTicker>(new StepTicker(axis, stepLabels, extraTicks)));
-    axis->setTickLabelRotation(-90);
-}
-
-void fillPlanCombo(QComboBox* combo, const Profiler::MemoryReport* report)
-{
-    const QSignalBlocker blocker(combo);
-    const int current = combo->currentIndex();
-    combo->clear();
-    if (!report)
-        return;
-    for (PlanKind kind : { PlanKind::Tflm, PlanKind::Best, PlanKind::Reordered })
-        combo->addItem(planTitle(*report, kind), static_cast<int>(kind));
-    combo->setCurrentIndex(std::max(0, current));
-}
-
-} // namespace MemoryPlotStyle
-
 MemoryTimeline::MemoryTimeline(QWidget* parent)
-    : QWidget(parent)
+    : MemoryPlotWidget(parent)
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    auto* bar = new QHBoxLayout;
-    bar->setContentsMargins(6, 4, 6, 0);
-    auto* planLabel = new QLabel(tr("&Plan:"), this);
-    m_planCombo = new QComboBox(this);
-    m_planCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_planCombo->setToolTip(tr("Which arena plan to show: TFLM's own planner, TinyScope's best plan for the file's "
-                               "operator order, or the best plan after reordering the operators"));
-    planLabel->setBuddy(m_planCombo);
-    m_summary = new QLabel(this);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    bar->addWidget(planLabel);
-    bar->addWidget(m_planCombo);
-    bar->addSpacing(12);
-    bar->addWidget(m_summary, 1);
-    layout->addLayout(bar);
-
-    m_plot = new QCustomPlot(this);
-    m_plot->setMinimumHeight(220);
-    layout->addWidget(m_plot, 1);
-    MemoryPlotStyle::apply(m_plot);
     m_plot->yAxis->setLabel(tr("live arena memory"));
-
-    // Legend in its own column right of the plot, top-aligned; a spacer below takes the remaining height.
-    m_plot->legend->setVisible(true);
-    auto* side = new QCPLayoutGrid;
-    m_plot->plotLayout()->addElement(0, 1, side);
-    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
-    side->addElement(0, 0, m_plot->legend);
-    side->addElement(1, 0, new QCPLayoutElement(m_plot));
-    side->setRowStretchFactor(0, 0.001);
-    side->setMargins(QMargins(0, 8, 4, 0));
-    m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
-
-    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
-    m_plot->setMouseTracking(true);
-    m_plot->installEventFilter(this);
-
-    connect(m_planCombo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int index) {
-        if (index >= 0)
-            setPlan(static_cast<PlanKind>(m_planCombo->itemData(index).toInt()));
-    });
     connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& r) {
         // Never scroll past the run, never zoom in further than three steps.
         const double lo = -0.5, hi = std::max(0, m_data.stepCount) - 0.5;
@@ -306,13 +96,9 @@ MemoryTimeline::~MemoryTimeline() = default;
 
 void MemoryTimeline::setDocument(Profiler::ModelDocumentPtr document)
 {
-    m_document = std::move(document);
     m_cache = {};
     m_cursorStep = -1;
-    MemoryPlotStyle::fillPlanCombo(m_planCombo, m_document ? &m_document->memory : nullptr);
-    m_planCombo->setCurrentIndex(m_planCombo->findData(static_cast<int>(m_plan)));
-    rebuild();
-    followHub();
+    MemoryPlotWidget::setDocument(std::move(document));
 }
 
 void MemoryTimeline::followHub()
@@ -327,33 +113,6 @@ void MemoryTimeline::followHub()
         followTensor(hub->subgraph(), hub->tensor());
 }
 
-void MemoryTimeline::setSelectionHub(SelectionHub* hub)
-{
-    if (m_hub)
-        disconnect(m_hub, nullptr, this, nullptr);
-    m_hub = hub;
-    if (!hub)
-        return;
-    connect(hub, &SelectionHub::operatorSelected, this, &MemoryTimeline::followOperator);
-    connect(hub, &SelectionHub::tensorSelected, this, &MemoryTimeline::followTensor);
-    connect(hub, &SelectionHub::subgraphChanged, this, [this](int) { followOperator(-1, -1); });
-}
-
-void MemoryTimeline::setPlan(PlanKind kind)
-{
-    if (kind == m_plan)
-        return;
-    m_plan = kind;
-    {
-        const QSignalBlocker blocker(m_planCombo);
-        m_planCombo->setCurrentIndex(m_planCombo->findData(static_cast<int>(kind)));
-    }
-    // The reordered plan has its own steps: the cursor stays on the same operator, not the same step index.
-    rebuild();
-    followHub();
-    Q_EMIT planChanged(kind);
-}
-
 void MemoryTimeline::setRamBudget(qint64 bytes)
 {
     m_ramBudget = std::max<qint64>(0, bytes);
@@ -361,11 +120,6 @@ void MemoryTimeline::setRamBudget(qint64 bytes)
     updateRanges();
     updatePeakMarker();
     m_plot->replot();
-}
-
-const Profiler::MemoryProblem* MemoryTimeline::problem() const
-{
-    return m_document ? planOf(m_document->memory, m_plan).problem : nullptr;
 }
 
 void MemoryTimeline::rebuild()
@@ -518,6 +272,8 @@ void MemoryTimeline::rebuild()
     updateRanges();
     updatePeakMarker();
     m_plot->replot();
+    // The reordered plan has its own steps: the cursor stays on the same operator, not the same step index.
+    followHub();
 }
 
 void MemoryTimeline::updateRanges()
@@ -618,11 +374,6 @@ int MemoryTimeline::stepAt(const QPoint& pos) const
     const double x = m_plot->xAxis->pixelToCoord(pos.x());
     const int step = static_cast<int>(std::floor(x + 0.5));
     return step >= 0 && step < m_data.stepCount ? step : -1;
-}
-
-QString MemoryTimeline::summaryText() const
-{
-    return m_summary->text();
 }
 
 QString MemoryTimeline::toolTipForStep(int step) const

@@ -568,40 +568,38 @@ void PropertiesPanel::showTree(const QString& title)
     m_tree->setColumnWidth(0, std::min(m_tree->columnWidth(0), std::max(120, m_tree->width() / 2)));
 }
 
-void PropertiesPanel::showOperator(int subgraph, int op)
+const Profiler::Subgraph* PropertiesPanel::subgraphAt(int subgraph) const
 {
     if (!m_document || subgraph < 0 || static_cast<std::size_t>(subgraph) >= m_document->model.subgraphs.size()
-        || static_cast<std::size_t>(subgraph) >= m_document->analyses.size()) {
-        showNothing();
-        return;
-    }
-    const Profiler::Subgraph& sg = m_document->model.subgraphs[static_cast<std::size_t>(subgraph)];
-    if (op < 0 || static_cast<std::size_t>(op) >= sg.operators.size()) {
+        || static_cast<std::size_t>(subgraph) >= m_document->analyses.size())
+        return nullptr;
+    return &m_document->model.subgraphs[static_cast<std::size_t>(subgraph)];
+}
+
+void PropertiesPanel::showOperator(int subgraph, int op)
+{
+    const Profiler::Subgraph* sg = subgraphAt(subgraph);
+    if (!sg || op < 0 || static_cast<std::size_t>(op) >= sg->operators.size()) {
         showNothing();
         return;
     }
     m_subgraph = subgraph;
     m_tree->clear();
     TreeWriter(m_tree, *m_document, subgraph).writeOperator(op);
-    showTree(tr("Operator %1 \u00b7 %2").arg(op).arg(sg.operators[static_cast<std::size_t>(op)].type));
+    showTree(tr("Operator %1 \u00b7 %2").arg(op).arg(sg->operators[static_cast<std::size_t>(op)].type));
 }
 
 void PropertiesPanel::showTensor(int subgraph, int tensor)
 {
-    if (!m_document || subgraph < 0 || static_cast<std::size_t>(subgraph) >= m_document->model.subgraphs.size()
-        || static_cast<std::size_t>(subgraph) >= m_document->analyses.size()) {
-        showNothing();
-        return;
-    }
-    const Profiler::Subgraph& sg = m_document->model.subgraphs[static_cast<std::size_t>(subgraph)];
-    if (tensor < 0 || static_cast<std::size_t>(tensor) >= sg.tensors.size()) {
+    const Profiler::Subgraph* sg = subgraphAt(subgraph);
+    if (!sg || tensor < 0 || static_cast<std::size_t>(tensor) >= sg->tensors.size()) {
         showNothing();
         return;
     }
     m_subgraph = subgraph;
     m_tree->clear();
     TreeWriter(m_tree, *m_document, subgraph).writeTensor(tensor);
-    const Profiler::Tensor& t = sg.tensors[static_cast<std::size_t>(tensor)];
+    const Profiler::Tensor& t = sg->tensors[static_cast<std::size_t>(tensor)];
     showTree(tr("Tensor %1 \u00b7 %2 %3").arg(tensor).arg(Profiler::dataTypeName(t.type), Profiler::shapeToString(t)));
 }
 

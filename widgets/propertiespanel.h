@@ -51,6 +51,8 @@ private:
     void followLink(QTreeWidgetItem* item);
     void openLink(LinkKind kind, int index);
     void showTree(const QString& title);
+    /** Subgraph `subgraph` of the document when it and its analysis exist; nullptr otherwise. */
+    const Profiler::Subgraph* subgraphAt(int subgraph) const;
 
     Profiler::ModelDocumentPtr m_document;
     QPointer<SelectionHub> m_hub;

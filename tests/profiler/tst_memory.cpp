@@ -5,6 +5,7 @@
 #include "memory/memoryanalysis.h"
 #include "memory/reorder.h"
 #include "memory/timeline.h"
+#include "memoryfixtures.h"
 #include "sharedmodels.h"
 #include "tflite/tflitebuilder.h"
 #include "tflite/tfliteloader.h"
@@ -18,6 +19,7 @@
 #include <set>
 
 using namespace Profiler;
+using TestHelpers::memoryBuffer;
 
 namespace {
 
@@ -35,17 +37,6 @@ Model loadBytes(const QByteArray& bytes)
     if (!r.ok())
         qFatal("%s", qPrintable(r.error().userMessage));
     return std::move(r).value();
-}
-
-MemoryBuffer buffer(std::int64_t size, int first, int last, std::int64_t fixed = -1)
-{
-    MemoryBuffer b;
-    b.bytes = size;
-    b.size = size;
-    b.first = first;
-    b.last = last;
-    b.fixedOffset = fixed;
-    return b;
 }
 
 MemoryProblem problemOf(std::vector<MemoryBuffer> buffers)
@@ -213,7 +204,8 @@ void TestMemory::everySharedModel()
 void TestMemory::chainPlans()
 {
     // a -> b -> c -> d, each alive for two steps: the peak is the largest neighbouring pair, 48 + 64.
-    const MemoryProblem p = problemOf({ buffer(16, 0, 1), buffer(32, 1, 2), buffer(48, 2, 3), buffer(64, 3, 4) });
+    const MemoryProblem p
+        = problemOf({ memoryBuffer(16, 0, 1), memoryBuffer(32, 1, 2), memoryBuffer(48, 2, 3), memoryBuffer(64, 3, 4) });
     QCOMPARE(memoryLowerBound(p), std::int64_t(112));
     const MemoryPlan tflm = planTflmGreedy(p);
     // largest first: 64 at 0; 48 above it; 32 fits under 48 at 0; 16 above 32
@@ -229,8 +221,8 @@ void TestMemory::greedyTieOrder()
     // The shape of MLPerf VWW's first layers: input I (27648, steps 0-1), A (18432, 1-2), B (18432, 2-3),
     // C (36864, 3-4), added in that order. TFLM takes equal sizes in reverse order of addition, so B goes before A:
     // C at 0, I at 0, B at 36864, and A no longer fits between I and B (9216 bytes free) and lands at 55296.
-    const MemoryProblem p
-        = problemOf({ buffer(27648, 0, 1), buffer(18432, 1, 2), buffer(18432, 2, 3), buffer(36864, 3, 4) });
+    const MemoryProblem p = problemOf(
+        { memoryBuffer(27648, 0, 1), memoryBuffer(18432, 1, 2), memoryBuffer(18432, 2, 3), memoryBuffer(36864, 3, 4) });
     const MemoryPlan tflm = planTflmGreedy(p);
     QCOMPARE(tflm.offsets, (std::vector<std::int64_t> { 0, 55296, 36864, 0 }));
     QCOMPARE(tflm.arenaBytes, std::int64_t(73728));
@@ -245,7 +237,7 @@ void TestMemory::greedyTieOrder()
 void TestMemory::offlineBuffers()
 {
     // Two offline buffers share offset 0 on purpose; a free 32-byte buffer alive with them goes above both.
-    const MemoryProblem p = problemOf({ buffer(64, 0, 2, 0), buffer(48, 0, 2, 0), buffer(32, 1, 1) });
+    const MemoryProblem p = problemOf({ memoryBuffer(64, 0, 2, 0), memoryBuffer(48, 0, 2, 0), memoryBuffer(32, 1, 1) });
     QCOMPARE(memoryLowerBound(p), std::int64_t(96));
     const MemoryPlan tflm = planTflmGreedy(p);
     QCOMPARE(tflm.offsets, (std::vector<std::int64_t> { 0, 0, 64 }));
@@ -253,7 +245,7 @@ void TestMemory::offlineBuffers()
     QVERIFY(planIsValid(p, tflm));
     QCOMPARE(planBest(p).arenaBytes, std::int64_t(96));
     // An offline buffer high up leaves room below it, which the free buffer takes.
-    const MemoryProblem q = problemOf({ buffer(16, 0, 1, 64), buffer(48, 0, 1) });
+    const MemoryProblem q = problemOf({ memoryBuffer(16, 0, 1, 64), memoryBuffer(48, 0, 1) });
     QCOMPARE(planTflmGreedy(q).offsets, (std::vector<std::int64_t> { 64, 0 }));
     QCOMPARE(memoryLowerBound(q), std::int64_t(80));
 }
@@ -264,8 +256,8 @@ void TestMemory::smallProblemReachesBound()
     // Live sums per step: 0: A+D = 5, 1: A+B+F = 6, 2: B+C+G = 6, 3: C+E = 5 -> lower bound 6 (96 bytes).
     // A plan of 96: A 0, B 48, F 80? F alive at 1 with A(0-48) and B(48-80): F at 80 -> 96. C must avoid B
     // (48-80) and G: C at 0 (A ended at 1), G at 80, D at 48 (step 0: A only), E at 48.
-    const MemoryProblem p = problemOf({ buffer(48, 0, 1), buffer(32, 1, 2), buffer(48, 2, 3), buffer(32, 0, 0),
-        buffer(32, 3, 3), buffer(16, 1, 1), buffer(16, 2, 2) });
+    const MemoryProblem p = problemOf({ memoryBuffer(48, 0, 1), memoryBuffer(32, 1, 2), memoryBuffer(48, 2, 3),
+        memoryBuffer(32, 0, 0), memoryBuffer(32, 3, 3), memoryBuffer(16, 1, 1), memoryBuffer(16, 2, 2) });
     QCOMPARE(memoryLowerBound(p), std::int64_t(96));
     const MemoryPlan best = planBest(p);
     QCOMPARE(best.arenaBytes, std::int64_t(96));
@@ -453,8 +445,8 @@ void TestMemory::bestMatchesBruteForce()
         const int n = 3 + static_cast<int>(rng.bounded(3)); // 3..5 buffers
         for (int i = 0; i < n; ++i) {
             const int first = static_cast<int>(rng.bounded(4));
-            buffers.push_back(buffer(16 * (1 + static_cast<int>(rng.bounded(4))), first,
-                first + static_cast<int>(rng.bounded(3))));
+            buffers.push_back(memoryBuffer(
+                16 * (1 + static_cast<int>(rng.bounded(4))), first, first + static_cast<int>(rng.bounded(3))));
         }
         const MemoryProblem p = problemOf(buffers);
         std::int64_t sum = 0;

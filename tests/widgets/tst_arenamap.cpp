@@ -3,13 +3,10 @@
 // into the SelectionHub and the hub's selection as highlights. Saves PNGs for people to look at.
 #include "arenamap.h"
 #include "document/modeldocument.h"
+#include "documents.h"
+#include "qcustomplotinclude.h"
 #include "selectionhub.h"
 #include "sharedmodels.h"
-
-// qcustomplot.h uses `foreach`, which QT_NO_FOREACH removes: spell it as a range-for for this header.
-#define foreach(declaration, container) for (declaration : container)
-#include <qcustomplot.h>
-#undef foreach
 
 #include <QComboBox>
 #include <QDir>
@@ -21,19 +18,12 @@
 
 using namespace Profiler;
 using namespace Widgets;
+using TestHelpers::openSharedDocument;
 
 namespace {
 
 const QString kVww = QStringLiteral("mlperf_tiny_vww_mobilenet_v1_025_int8.tflite");
 const QString kFastestDet = QStringLiteral("nxp_fastestdet_shufflenetv2_person_int8.tflite");
-
-ModelDocumentPtr openShared(const QString& dir, const QString& file)
-{
-    auto r = openModelDocument(dir + QLatin1Char('/') + file);
-    if (!r.ok())
-        qFatal("%s", qPrintable(r.error().userMessage));
-    return r.value();
-}
 
 /** `buffers` chained tensors in `buffers` steps, planned in four lanes: a map with thousands of rectangles. */
 ModelDocumentPtr manyBuffersDocument(int buffers)
@@ -127,7 +117,7 @@ void TestArenaMap::empty()
 void TestArenaMap::rectanglesFollowThePlan()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openShared(dir, kVww);
+    const ModelDocumentPtr doc = openSharedDocument(dir, kVww);
     const MemoryReport& r = doc->memory;
     ArenaMap w;
     QSignalSpy spy(&w, &ArenaMap::planChanged);
@@ -164,7 +154,7 @@ void TestArenaMap::rectanglesFollowThePlan()
 void TestArenaMap::clickSelectsTensor()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openShared(dir, kVww);
+    const ModelDocumentPtr doc = openSharedDocument(dir, kVww);
     SelectionHub hub;
     ArenaMap w;
     w.setSelectionHub(&hub);
@@ -199,7 +189,7 @@ void TestArenaMap::clickSelectsTensor()
 void TestArenaMap::hubHighlights()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openShared(dir, kVww);
+    const ModelDocumentPtr doc = openSharedDocument(dir, kVww);
     const MemoryReport& r = doc->memory;
     SelectionHub hub;
     ArenaMap w;
@@ -234,7 +224,7 @@ void TestArenaMap::scratchSelectsItsOperator()
 {
     // SVDF asks for scratch buffers: a click on one selects the SVDF operator.
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openShared(dir, QStringLiteral("tflm_keyword_scrambled_int16.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, QStringLiteral("tflm_keyword_scrambled_int16.tflite"));
     SelectionHub hub;
     ArenaMap w;
     w.setSelectionHub(&hub);
@@ -254,7 +244,7 @@ void TestArenaMap::neverRunColumn()
     // A second signature's subgraph never runs from subgraph 0: its buffers sit in a column left of step 0.
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
     ArenaMap w;
-    w.setDocument(openShared(dir, QStringLiteral("litert_multi_signatures.tflite")));
+    w.setDocument(openSharedDocument(dir, QStringLiteral("litert_multi_signatures.tflite")));
     QVERIFY(std::any_of(w.rects().begin(), w.rects().end(), [](const ArenaRect& r) { return r.neverRuns; }));
     QCOMPARE(w.plot()->xAxis->range().lower, -1.5);
     w.resize(900, 400);
@@ -303,7 +293,7 @@ void TestArenaMap::savePictures()
     SelectionHub hub;
     ArenaMap w;
     w.setSelectionHub(&hub);
-    w.setDocument(openShared(dir, file));
+    w.setDocument(openSharedDocument(dir, file));
     w.setPlan(static_cast<PlanKind>(plan));
     if (selectOp >= 0)
         hub.selectOperator(0, selectOp);

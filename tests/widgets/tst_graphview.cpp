@@ -4,6 +4,7 @@
 // screenshots of real models for a person to look at, and timings on a 10,000-operator graph (printed, not asserted).
 #include "categorycolors.h"
 #include "document/modeldocument.h"
+#include "documents.h"
 #include "fixtures.h"
 #include "graphitems.h"
 #include "graphminimap.h"
@@ -31,6 +32,8 @@
 #include <set>
 
 using namespace Profiler;
+using TestHelpers::openDocument;
+using TestHelpers::openSharedDocument;
 using Widgets::GraphEdgeItem;
 using Widgets::GraphNodeItem;
 using Widgets::GraphScene;
@@ -38,19 +41,6 @@ using Widgets::GraphView;
 using Widgets::SelectionHub;
 
 namespace {
-
-ModelDocumentPtr openDocument(const QString& path)
-{
-    auto r = openModelDocument(path);
-    if (!r.ok())
-        qFatal("%s", qPrintable(r.error().userMessage));
-    return r.value();
-}
-
-QString shared(const QString& dir, const char* file)
-{
-    return dir + QLatin1Char('/') + QLatin1String(file);
-}
 
 bool fuzzyEqual(const QRectF& a, const QRectF& b)
 {
@@ -379,11 +369,7 @@ void TestGraphView::itemsFollowLayout_data()
 void TestGraphView::itemsFollowLayout()
 {
     QFETCH(QString, file);
-    QString path = TestHelpers::exampleModelPath();
-    if (!file.isEmpty()) {
-        TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-        path = dir + QLatin1Char('/') + file;
-    }
+    TINYSCOPE_EXAMPLE_OR_SHARED_MODEL(path, file);
     const ModelDocumentPtr doc = openDocument(path);
     GraphView view;
     view.setDocument(doc);
@@ -508,7 +494,7 @@ void TestGraphView::selectionLinksBothWays()
 void TestGraphView::searchDepthwise()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     SelectionHub hub;
     GraphView view;
     view.setSelectionHub(&hub);
@@ -557,7 +543,7 @@ void TestGraphView::searchDepthwise()
 void TestGraphView::searchBarKeys()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     SelectionHub hub;
     GraphView view;
     view.setSelectionHub(&hub);
@@ -596,7 +582,7 @@ void TestGraphView::searchBarKeys()
 void TestGraphView::zoomAndFit()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_vww_mobilenet_v1_025_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_vww_mobilenet_v1_025_int8.tflite");
     GraphView view;
     view.setDocument(doc);
     showView(view);
@@ -675,7 +661,7 @@ void TestGraphView::zoomAndFit()
 void TestGraphView::subgraphSwitching()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "litert_call_once_resource_vars.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "litert_call_once_resource_vars.tflite");
     QCOMPARE(doc->graphs.size(), std::size_t(2));
     SelectionHub hub;
     GraphView view;
@@ -732,7 +718,7 @@ void TestGraphView::subgraphSwitching()
 void TestGraphView::toolTipsAndHover()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     GraphView view;
     view.setDocument(doc);
     showView(view);
@@ -807,7 +793,7 @@ void TestGraphView::renderWithoutView()
 void TestGraphView::minimapNavigates()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "nxp_fastestdet_shufflenetv2_person_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "nxp_fastestdet_shufflenetv2_person_int8.tflite");
     GraphView view;
     view.setDocument(doc);
     showView(view);
@@ -849,7 +835,7 @@ void TestGraphView::screenshots()
     QFETCH(QString, tag);
     QFETCH(bool, dark);
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(dir + QLatin1Char('/') + file);
+    const ModelDocumentPtr doc = openSharedDocument(dir, file);
     const QPalette original = QApplication::palette();
     if (dark) {
         QPalette p;

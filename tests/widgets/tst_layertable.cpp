@@ -2,6 +2,7 @@
 // The layer table: model and proxy checked by QAbstractItemModelTester, numbers against the analysis and the memory
 // timeline, sorting with the totals row last, filtering, selection through a SelectionHub, TSV copy.
 #include "document/modeldocument.h"
+#include "documents.h"
 #include "fixtures.h"
 #include "layertablemodel.h"
 #include "layertableview.h"
@@ -18,25 +19,14 @@
 #include <QtTest>
 
 using namespace Profiler;
+using TestHelpers::openDocument;
+using TestHelpers::openSharedDocument;
 using Widgets::LayerTableModel;
 using Widgets::LayerTableProxy;
 using Widgets::LayerTableView;
 using Widgets::SelectionHub;
 
 namespace {
-
-ModelDocumentPtr openDocument(const QString& path)
-{
-    auto r = openModelDocument(path);
-    if (!r.ok())
-        qFatal("%s", qPrintable(r.error().userMessage));
-    return r.value();
-}
-
-QString shared(const QString& dir, const char* file)
-{
-    return dir + QLatin1Char('/') + QLatin1String(file);
-}
 
 /** Every row of the proxy but the last, as operator indices. */
 QList<int> proxyOperators(const QAbstractItemModel& proxy)
@@ -106,11 +96,7 @@ void TestLayerTable::modelTester()
 {
     QFETCH(QString, file);
     QFETCH(int, subgraph);
-    QString path = TestHelpers::exampleModelPath();
-    if (!file.isEmpty()) {
-        TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-        path = dir + QLatin1Char('/') + file;
-    }
+    TINYSCOPE_EXAMPLE_OR_SHARED_MODEL(path, file);
     const ModelDocumentPtr doc = openDocument(path);
 
     LayerTableModel model;
@@ -179,7 +165,7 @@ void TestLayerTable::exampleModelNumbers()
 void TestLayerTable::dsCnnNumbers()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     const ModelAnalysis& analysis = doc->analyses[0];
     LayerTableModel model;
     model.setDocument(doc, 0);
@@ -229,11 +215,7 @@ void TestLayerTable::liveBytesFollowTimeline_data()
 void TestLayerTable::liveBytesFollowTimeline()
 {
     QFETCH(QString, file);
-    QString path = TestHelpers::exampleModelPath();
-    if (!file.isEmpty()) {
-        TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-        path = dir + QLatin1Char('/') + file;
-    }
+    TINYSCOPE_EXAMPLE_OR_SHARED_MODEL(path, file);
     const ModelDocumentPtr doc = openDocument(path);
     const MemoryTimeline& timeline = doc->memory.timeline;
     for (int s = 0; s < static_cast<int>(doc->model.subgraphs.size()); ++s) {
@@ -295,7 +277,7 @@ void TestLayerTable::sortKeepsTotalsLast()
     QFETCH(int, column);
     QFETCH(Qt::SortOrder, order);
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     LayerTableModel model;
     LayerTableProxy proxy;
     proxy.setSourceModel(&model);
@@ -332,7 +314,7 @@ void TestLayerTable::sortKeepsTotalsLast()
 void TestLayerTable::filter()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     LayerTableModel model;
     LayerTableProxy proxy;
     proxy.setSourceModel(&model);
@@ -362,11 +344,11 @@ void TestLayerTable::unsupportedOnly()
     LayerTableModel model;
     LayerTableProxy proxy;
     proxy.setSourceModel(&model);
-    model.setDocument(openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite")), 0);
+    model.setDocument(openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"), 0);
     proxy.setUnsupportedOnly(true);
     QCOMPARE(proxyOperators(proxy), (QList<int> { -1 }));
 
-    const ModelDocumentPtr custom = openDocument(shared(dir, "coral_unknown_custom_op.tflite"));
+    const ModelDocumentPtr custom = openSharedDocument(dir, "coral_unknown_custom_op.tflite");
     model.setDocument(custom, 0);
     QCOMPARE(proxyOperators(proxy), (QList<int> { 0, -1 }));
     const QModelIndex support = model.index(0, LayerTableModel::SupportColumn);
@@ -385,7 +367,7 @@ void TestLayerTable::unsupportedOnly()
 void TestLayerTable::otherSubgraph()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "litert_call_once_resource_vars.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "litert_call_once_resource_vars.tflite");
     QCOMPARE(doc->model.subgraphs.size(), std::size_t(2));
 
     LayerTableView view;
@@ -410,7 +392,7 @@ void TestLayerTable::otherSubgraph()
 void TestLayerTable::selectionLinking()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     LayerTableView view;
     SelectionHub hub;
     view.setSelectionHub(&hub);
@@ -476,7 +458,7 @@ void TestLayerTable::selectionLinking()
 void TestLayerTable::copyAsTsv()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     LayerTableView view;
     view.setDocument(doc);
     view.resize(900, 400);
@@ -543,7 +525,7 @@ void TestLayerTable::screenshot()
     QString path = TestHelpers::exampleModelPath();
     const QString dir = TestHelpers::sharedModelsDir();
     if (!dir.isEmpty())
-        path = shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
+        path = TestHelpers::sharedModelPath(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     LayerTableView view;
     SelectionHub hub;
     view.setSelectionHub(&hub);
@@ -555,7 +537,7 @@ void TestLayerTable::screenshot()
     QVERIFY(view.grab().save(QStringLiteral("layertable.png")));
 
     if (!dir.isEmpty()) {
-        view.setDocument(openDocument(shared(dir, "tflm_audio_preprocessor_int8.tflite")));
+        view.setDocument(openSharedDocument(dir, "tflm_audio_preprocessor_int8.tflite"));
         QVERIFY(view.grab().save(QStringLiteral("layertable_unsupported.png")));
     }
 }

@@ -2,14 +2,11 @@
 // The memory timeline widget on real models: what its graphs hold, the plan selector, the arena and RAM budget
 // lines, clicks into the SelectionHub and the hub's selection back as a cursor. Saves PNGs for people to look at.
 #include "document/modeldocument.h"
+#include "documents.h"
 #include "memorytimeline.h"
+#include "qcustomplotinclude.h"
 #include "selectionhub.h"
 #include "sharedmodels.h"
-
-// qcustomplot.h uses `foreach`, which QT_NO_FOREACH removes: spell it as a range-for for this header.
-#define foreach(declaration, container) for (declaration : container)
-#include <qcustomplot.h>
-#undef foreach
 
 #include <QComboBox>
 #include <QDir>
@@ -26,19 +23,12 @@ using Profiler::ModelDocumentPtr;
 using Profiler::Operator;
 using Profiler::Subgraph;
 using Profiler::Tensor;
+using TestHelpers::openSharedDocument;
 
 namespace {
 
 const QString kVww = QStringLiteral("mlperf_tiny_vww_mobilenet_v1_025_int8.tflite");
 const QString kFastestDet = QStringLiteral("nxp_fastestdet_shufflenetv2_person_int8.tflite");
-
-ModelDocumentPtr openShared(const QString& dir, const QString& file)
-{
-    auto r = Profiler::openModelDocument(dir + QLatin1Char('/') + file);
-    if (!r.ok())
-        qFatal("%s", qPrintable(r.error().userMessage));
-    return r.value();
-}
 
 /** A chain of `ops` operators, each writing one 16..1024-byte tensor read by the next, planned ping-pong: enough to
  *  check that long runs are decimated and still drawn. */
@@ -132,7 +122,7 @@ void TestMemoryTimeline::empty()
 void TestMemoryTimeline::graphsHoldTheTimeline()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openShared(dir, kVww);
+    const ModelDocumentPtr doc = openSharedDocument(dir, kVww);
     MemoryTimeline w;
     w.setDocument(doc);
     const int steps = static_cast<int>(doc->memory.problem.steps.size());
@@ -172,7 +162,7 @@ void TestMemoryTimeline::graphsHoldTheTimeline()
 void TestMemoryTimeline::planSwitch()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openShared(dir, kVww);
+    const ModelDocumentPtr doc = openSharedDocument(dir, kVww);
     MemoryTimeline w;
     w.setDocument(doc);
     QSignalSpy spy(&w, &MemoryTimeline::planChanged);
@@ -202,7 +192,7 @@ void TestMemoryTimeline::ramBudgetLine()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
     MemoryTimeline w;
-    w.setDocument(openShared(dir, kVww));
+    w.setDocument(openSharedDocument(dir, kVww));
     QCOMPARE(w.ramBudgetLineBytes(), -1.0);
     w.setRamBudget(64 * 1024);
     QCOMPARE(w.ramBudget(), qint64(65536));
@@ -223,7 +213,7 @@ void TestMemoryTimeline::ramBudgetLine()
 void TestMemoryTimeline::clickSelectsOperator()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openShared(dir, kVww);
+    const ModelDocumentPtr doc = openSharedDocument(dir, kVww);
     const MemoryProblem& p = doc->memory.problem;
     SelectionHub hub;
     MemoryTimeline w;
@@ -264,7 +254,7 @@ void TestMemoryTimeline::clickSelectsOperator()
 void TestMemoryTimeline::hubMovesCursor()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openShared(dir, kVww);
+    const ModelDocumentPtr doc = openSharedDocument(dir, kVww);
     SelectionHub hub;
     MemoryTimeline w;
     w.setDocument(doc);
@@ -293,7 +283,7 @@ void TestMemoryTimeline::reorderedPlanFollowsOperators()
 {
     // With another operator order the same operator runs at another step: the cursor follows the operator.
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openShared(dir, kFastestDet);
+    const ModelDocumentPtr doc = openSharedDocument(dir, kFastestDet);
     const MemoryReport& r = doc->memory;
     SelectionHub hub;
     MemoryTimeline w;
@@ -349,7 +339,7 @@ void TestMemoryTimeline::savePictures()
     SelectionHub hub;
     MemoryTimeline w;
     w.setSelectionHub(&hub);
-    w.setDocument(openShared(dir, file));
+    w.setDocument(openSharedDocument(dir, file));
     w.setPlan(static_cast<PlanKind>(plan));
     w.setRamBudget(budget);
     hub.selectOperator(0, 5);

@@ -2,6 +2,7 @@
 // The properties panel: operator and tensor details against the model and the memory report, links through a
 // SelectionHub, the empty state.
 #include "document/modeldocument.h"
+#include "documents.h"
 #include "fixtures.h"
 #include "layertablemodel.h"
 #include "propertiespanel.h"
@@ -12,23 +13,12 @@
 #include <QtTest>
 
 using namespace Profiler;
+using TestHelpers::openDocument;
+using TestHelpers::openSharedDocument;
 using Widgets::PropertiesPanel;
 using Widgets::SelectionHub;
 
 namespace {
-
-ModelDocumentPtr openDocument(const QString& path)
-{
-    auto r = openModelDocument(path);
-    if (!r.ok())
-        qFatal("%s", qPrintable(r.error().userMessage));
-    return r.value();
-}
-
-QString shared(const QString& dir, const char* file)
-{
-    return dir + QLatin1Char('/') + QLatin1String(file);
-}
 
 /** A label matches a path component exactly, or with a " (count)" suffix ("Inputs" matches "Inputs (3)"). */
 bool labelMatches(const QString& label, const QString& component)
@@ -143,7 +133,7 @@ void TestPropertiesPanel::emptyState()
 void TestPropertiesPanel::dsCnnConvolution()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     const Subgraph& sg = doc->model.subgraphs[0];
     const Operator& op = sg.operators[0];
     QCOMPARE(op.type, QStringLiteral("CONV_2D"));
@@ -219,7 +209,7 @@ void TestPropertiesPanel::dsCnnConvolution()
 void TestPropertiesPanel::clickInputSelectsTensor()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     const Subgraph& sg = doc->model.subgraphs[0];
     PropertiesPanel panel;
     SelectionHub hub;
@@ -251,7 +241,7 @@ void TestPropertiesPanel::clickInputSelectsTensor()
 void TestPropertiesPanel::activationTensor()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     const Subgraph& sg = doc->model.subgraphs[0];
     const int t = sg.operators[0].outputs[0]; // CONV_2D output, read by the DEPTHWISE_CONV_2D
     PropertiesPanel panel;
@@ -307,7 +297,7 @@ void TestPropertiesPanel::activationTensor()
 void TestPropertiesPanel::constantTensor()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     const Subgraph& sg = doc->model.subgraphs[0];
     const int filter = sg.operators[0].inputs[1];
     PropertiesPanel panel;
@@ -367,7 +357,7 @@ void TestPropertiesPanel::exampleModel()
 void TestPropertiesPanel::customOperator()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "tflm_person_detect_vela_ethosu.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "tflm_person_detect_vela_ethosu.tflite");
     const Operator& op = doc->model.subgraphs[0].operators[0];
     QVERIFY(op.isCustom);
     PropertiesPanel panel;
@@ -392,7 +382,7 @@ void TestPropertiesPanel::customOperator()
 void TestPropertiesPanel::blockwiseQuantization()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openDocument(shared(dir, "litert_fc_int4_blockwise.tflite"));
+    const ModelDocumentPtr doc = openSharedDocument(dir, "litert_fc_int4_blockwise.tflite");
     const Subgraph& sg = doc->model.subgraphs[0];
     int weights = -1;
     for (std::size_t t = 0; t < sg.tensors.size(); ++t) {
@@ -417,7 +407,7 @@ void TestPropertiesPanel::screenshots()
     QString path = TestHelpers::exampleModelPath();
     const QString dir = TestHelpers::sharedModelsDir();
     if (!dir.isEmpty())
-        path = shared(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
+        path = TestHelpers::sharedModelPath(dir, "mlperf_tiny_kws_ds_cnn_int8.tflite");
     const ModelDocumentPtr doc = openDocument(path);
     PropertiesPanel panel;
     SelectionHub hub;

@@ -2,7 +2,9 @@
 // The plot mapping behind the memory timeline and the arena map: hand-built problems with known answers, then the
 // shared real models (MLPerf VWW: TFLM 73 728 B, best 55 296 B, peak 55 296 B).
 #include "document/modeldocument.h"
+#include "documents.h"
 #include "memory/memoryproblem.h"
+#include "memoryfixtures.h"
 #include "sharedmodels.h"
 #include "timelinedata.h"
 
@@ -14,31 +16,22 @@
 
 using namespace Profiler;
 using namespace Widgets;
+using TestHelpers::openSharedDocument;
 
 namespace {
 
 MemoryBuffer tensorBuffer(int tensor, std::int64_t size, int first, int last, std::int64_t fixed = -1)
 {
-    MemoryBuffer b;
-    b.kind = MemoryBuffer::Kind::Tensor;
+    MemoryBuffer b = TestHelpers::memoryBuffer(size, first, last, fixed);
     b.tensor = tensor;
-    b.bytes = size;
-    b.size = size;
-    b.first = first;
-    b.last = last;
-    b.fixedOffset = fixed;
     return b;
 }
 
 MemoryBuffer scratchBuffer(int op, std::int64_t size, int first, int last)
 {
-    MemoryBuffer b;
+    MemoryBuffer b = TestHelpers::memoryBuffer(size, first, last);
     b.kind = MemoryBuffer::Kind::Scratch;
     b.op = op;
-    b.bytes = size;
-    b.size = size;
-    b.first = first;
-    b.last = last;
     return b;
 }
 
@@ -106,14 +99,6 @@ void verifyStacking(const TimelineData& d)
         QCOMPARE(sum, d.liveBytes[i]);
     }
     QVERIFY(std::is_sorted(d.x.begin(), d.x.end()));
-}
-
-ModelDocumentPtr openShared(const QString& dir, const QString& file)
-{
-    auto r = openModelDocument(dir + QLatin1Char('/') + file);
-    if (!r.ok())
-        qFatal("%s", qPrintable(r.error().userMessage));
-    return r.value();
 }
 
 } // namespace
@@ -488,7 +473,8 @@ void TestTimelineData::stepsOfOperator()
 void TestTimelineData::sharedVww()
 {
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
-    const ModelDocumentPtr doc = openShared(dir, QStringLiteral("mlperf_tiny_vww_mobilenet_v1_025_int8.tflite"));
+    const ModelDocumentPtr doc
+        = openSharedDocument(dir, QStringLiteral("mlperf_tiny_vww_mobilenet_v1_025_int8.tflite"));
     const MemoryReport& r = doc->memory;
     QCOMPARE(planTitle(r, PlanKind::Tflm), QStringLiteral("TFLM: 73 728 B"));
     QCOMPARE(planShortName(PlanKind::Reordered), QStringLiteral("reordered"));
