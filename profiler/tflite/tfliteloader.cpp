@@ -780,6 +780,10 @@ int builtinOperatorCode(const QString& name)
     return -1;
 }
 
+namespace {
+Result<Model> readVerified(const QByteArray& data, const QString& file, const Progress& progress);
+} // namespace
+
 Result<Model> loadTfliteData(const QByteArray& data, const QString& displayName, const Progress& progress)
 {
     const QString file = fileLabel(displayName);
@@ -802,6 +806,23 @@ Result<Model> loadTfliteData(const QByteArray& data, const QString& displayName,
     }
     progress.set(0);
 
+    // Flatbuffers reads 8-byte scalars in place, and the verifier only checks alignment relative to the start of
+    // the buffer. Data that starts misaligned (a model compiled into Qt resources, a slice of a larger blob) is
+    // copied once into 8-byte aligned storage first.
+    std::vector<std::uint64_t> alignedStorage;
+    QByteArray alignedData = data;
+    if (reinterpret_cast<quintptr>(data.constData()) % alignof(std::uint64_t) != 0) {
+        alignedStorage.resize((static_cast<std::size_t>(data.size()) + 7) / 8);
+        std::memcpy(alignedStorage.data(), data.constData(), static_cast<std::size_t>(data.size()));
+        alignedData = QByteArray::fromRawData(reinterpret_cast<const char*>(alignedStorage.data()), data.size());
+    }
+    return readVerified(alignedData, file, progress);
+}
+
+namespace {
+
+Result<Model> readVerified(const QByteArray& data, const QString& file, const Progress& progress)
+{
     const auto* bytes = reinterpret_cast<const uint8_t*>(data.constData());
     const std::uint32_t rootOffset = flatbuffers::ReadScalar<flatbuffers::uoffset_t>(bytes);
     if (rootOffset >= static_cast<std::uint64_t>(data.size()))
@@ -833,6 +854,8 @@ Result<Model> loadTfliteData(const QByteArray& data, const QString& displayName,
     model.warnings << reader.takeWarnings();
     return model;
 }
+
+} // namespace
 
 Result<Model> loadTfliteFile(const QString& path, const Progress& progress)
 {

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void cancelKeepsCurrentModel();
     void recentFilesAndDrop();
     void selectionReachesEveryView();
+    void everySharedModelInEveryView();
     void screenshot();
 };
 
@@ -157,6 +158,35 @@ void TestMainWindow::selectionReachesEveryView()
     w.selectionHub()->selectOperator(0, 3);
     QCOMPARE(ops.count(), 1); // views echo the selection back without emitting it again
     QCOMPARE(w.selectionHub()->op(), 3);
+}
+
+void TestMainWindow::everySharedModelInEveryView()
+{
+    // Every real model goes through every view, and every operator and tensor of every subgraph is selected
+    // once: whatever a model holds, no view may crash on it.
+    TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    for (const QString& path : TestHelpers::sharedTfliteModels()) {
+        QSignalSpy shown(&w, &MainWindow::documentShown);
+        w.openModel(path);
+        QVERIFY2(shown.wait(60000), qPrintable(path));
+        const auto doc = w.document();
+        QVERIFY(doc);
+        Widgets::SelectionHub* hub = w.selectionHub();
+        for (std::size_t s = 0; s < doc->model.subgraphs.size(); ++s) {
+            const auto& sg = doc->model.subgraphs[s];
+            hub->selectSubgraph(static_cast<int>(s));
+            for (std::size_t op = 0; op < sg.operators.size(); op += std::max<std::size_t>(1, sg.operators.size() / 40))
+                hub->selectOperator(static_cast<int>(s), static_cast<int>(op));
+            for (std::size_t t = 0; t < sg.tensors.size(); t += std::max<std::size_t>(1, sg.tensors.size() / 40))
+                hub->selectTensor(static_cast<int>(s), static_cast<int>(t));
+            QCoreApplication::processEvents();
+        }
+        hub->selectSubgraph(0);
+        QVERIFY(!w.banner()->isVisible() || w.banner()->severity() != Widgets::MessageBanner::Severity::Error);
+    }
 }
 
 void TestMainWindow::screenshot()
