@@ -9,16 +9,6 @@ namespace Profiler {
 
 namespace {
 
-const Tensor* tensorAt(const Subgraph& sg, const std::vector<int>& indices, std::size_t pos)
-{
-    if (pos >= indices.size())
-        return nullptr;
-    const int idx = indices[pos];
-    if (idx < 0 || static_cast<std::size_t>(idx) >= sg.tensors.size())
-        return nullptr;
-    return &sg.tensors[static_cast<std::size_t>(idx)];
-}
-
 std::int64_t dim(const Tensor* t, std::size_t i)
 {
     return t && i < t->shape.size() ? t->shape[i] : 0;
@@ -34,7 +24,7 @@ std::int64_t matrixElements(const Operator& op, const Subgraph& sg, std::initial
 {
     std::int64_t sum = 0;
     for (std::size_t p : positions) {
-        if (const Tensor* t = tensorAt(sg, op.inputs, p))
+        if (const Tensor* t = sg.operandAt(op.inputs, p))
             sum += t->elements;
     }
     return sum;
@@ -56,37 +46,37 @@ std::int64_t operatorMacs(const Operator& op, const Subgraph& sg)
     if (op.isCustom)
         return 0;
     const QString& type = op.type;
-    const Tensor* out = tensorAt(sg, op.outputs, 0);
+    const Tensor* out = sg.operandAt(op.outputs, 0);
     const std::int64_t outElements = out ? out->elements : 0;
 
     if (type == QLatin1String("CONV_2D")) {
         // filter: [out_channels, kh, kw, in_channels / groups]
-        const Tensor* f = tensorAt(sg, op.inputs, 1);
+        const Tensor* f = sg.operandAt(op.inputs, 1);
         return outElements * dim(f, 1) * dim(f, 2) * dim(f, 3);
     }
     if (type == QLatin1String("DEPTHWISE_CONV_2D")) {
         // filter: [1, kh, kw, out_channels]; each output element reads one input channel
-        const Tensor* f = tensorAt(sg, op.inputs, 1);
+        const Tensor* f = sg.operandAt(op.inputs, 1);
         return outElements * dim(f, 1) * dim(f, 2);
     }
     if (type == QLatin1String("CONV_3D")) {
         // filter: [kd, kh, kw, in_channels, out_channels]
-        const Tensor* f = tensorAt(sg, op.inputs, 1);
+        const Tensor* f = sg.operandAt(op.inputs, 1);
         return outElements * dim(f, 0) * dim(f, 1) * dim(f, 2) * dim(f, 3);
     }
     if (type == QLatin1String("TRANSPOSE_CONV")) {
         // inputs: output shape, filter [out_channels, kh, kw, in_channels], data; every input element is
         // scattered through the kernel into every output channel
-        const Tensor* f = tensorAt(sg, op.inputs, 1);
-        const Tensor* in = tensorAt(sg, op.inputs, 2);
+        const Tensor* f = sg.operandAt(op.inputs, 1);
+        const Tensor* in = sg.operandAt(op.inputs, 2);
         return (in ? in->elements : 0) * dim(f, 1) * dim(f, 2) * dim(f, 0);
     }
     if (type == QLatin1String("FULLY_CONNECTED")) {
         // weights: [units, K]
-        return outElements * lastDim(tensorAt(sg, op.inputs, 1));
+        return outElements * lastDim(sg.operandAt(op.inputs, 1));
     }
     if (type == QLatin1String("BATCH_MATMUL")) {
-        const Tensor* lhs = tensorAt(sg, op.inputs, 0);
+        const Tensor* lhs = sg.operandAt(op.inputs, 0);
         if (!lhs || lhs->shape.empty())
             return 0;
         const bool adjX = op.option(QStringLiteral("adj_x")).toBool();
@@ -97,22 +87,22 @@ std::int64_t operatorMacs(const Operator& op, const Subgraph& sg)
     if (type == QLatin1String("LSTM") || type == QLatin1String("UNIDIRECTIONAL_SEQUENCE_LSTM")) {
         // 1-4: input-to-gate weights [n_cell, n_input] (input gate absent with CIFG), 5-8: recurrent weights
         // [n_cell, n_output], 16: projection [n_output, n_cell]. Peepholes and layer norm are element-wise.
-        const std::int64_t steps = recurrentSteps(tensorAt(sg, op.inputs, 0), tensorAt(sg, op.inputs, 2));
+        const std::int64_t steps = recurrentSteps(sg.operandAt(op.inputs, 0), sg.operandAt(op.inputs, 2));
         return steps * matrixElements(op, sg, { 1, 2, 3, 4, 5, 6, 7, 8, 16 });
     }
     if (type == QLatin1String("BIDIRECTIONAL_SEQUENCE_LSTM")) {
         // forward cell: 1-8 and projection 16; backward cell: 18-25 and projection 33
-        const std::int64_t steps = recurrentSteps(tensorAt(sg, op.inputs, 0), tensorAt(sg, op.inputs, 2));
+        const std::int64_t steps = recurrentSteps(sg.operandAt(op.inputs, 0), sg.operandAt(op.inputs, 2));
         return steps * matrixElements(op, sg, { 1, 2, 3, 4, 5, 6, 7, 8, 16, 18, 19, 20, 21, 22, 23, 24, 25, 33 });
     }
     if (type == QLatin1String("RNN") || type == QLatin1String("UNIDIRECTIONAL_SEQUENCE_RNN")) {
         // 1: input weights [units, n_input], 2: recurrent weights [units, units]
-        const std::int64_t steps = recurrentSteps(tensorAt(sg, op.inputs, 0), tensorAt(sg, op.inputs, 1));
+        const std::int64_t steps = recurrentSteps(sg.operandAt(op.inputs, 0), sg.operandAt(op.inputs, 1));
         return steps * matrixElements(op, sg, { 1, 2 });
     }
     if (type == QLatin1String("SVDF")) {
         // 1: feature weights [filters, n_input], 2: time weights [filters, memory]; per batch row
-        const Tensor* in = tensorAt(sg, op.inputs, 0);
+        const Tensor* in = sg.operandAt(op.inputs, 0);
         return dim(in, 0) * matrixElements(op, sg, { 1, 2 });
     }
     return 0;
@@ -140,7 +130,7 @@ ModelAnalysis analyzeModel(const Model& model, int subgraphIndex)
         layer.index = op.index;
         layer.type = op.type;
         layer.category = opCategory(op.type, op.isCustom);
-        if (const Tensor* out = tensorAt(sg, op.outputs, 0))
+        if (const Tensor* out = sg.operandAt(op.outputs, 0))
             layer.name = out->name;
 
         // Constant inputs, plus the tensors that hold their block-wise quantization scales: both are in flash.
@@ -171,7 +161,7 @@ ModelAnalysis analyzeModel(const Model& model, int subgraphIndex)
                 s.weightBytes += stored;
         }
         for (std::size_t o = 0; o < op.outputs.size(); ++o) {
-            const Tensor* t = tensorAt(sg, op.outputs, o);
+            const Tensor* t = sg.operandAt(op.outputs, o);
             if (t && !t->isConstant && t->bytes > 0)
                 layer.outputBytes += t->bytes;
         }

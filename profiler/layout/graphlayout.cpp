@@ -19,15 +19,9 @@ constexpr double kPillMinWidth = 90;
 constexpr double kPillMaxWidth = 240;
 constexpr double kPillHeight = 28;
 
-const Tensor* tensorAt(const Subgraph& sg, int t)
-{
-    return t >= 0 && static_cast<std::size_t>(t) < sg.tensors.size() ? &sg.tensors[static_cast<std::size_t>(t)]
-                                                                     : nullptr;
-}
-
 QString tensorLabel(const Subgraph& sg, int t)
 {
-    const Tensor* tensor = tensorAt(sg, t);
+    const Tensor* tensor = sg.tensorAt(t);
     if (!tensor)
         return QStringLiteral("tensor %1").arg(t);
     return tensor->displayName(t) + QLatin1Char('\n') + shapeToString(*tensor) + QStringLiteral("  ")
@@ -41,7 +35,7 @@ QString operatorLabel(const Subgraph& sg, int op)
     const Operator& o = sg.operators[static_cast<std::size_t>(op)];
     QString shape;
     for (int t : o.outputs) {
-        if (const Tensor* tensor = tensorAt(sg, t)) {
+        if (const Tensor* tensor = sg.tensorAt(t)) {
             shape = shapeToString(*tensor);
             break;
         }

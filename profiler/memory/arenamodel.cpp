@@ -10,13 +10,6 @@ namespace Profiler {
 
 namespace {
 
-const Tensor* tensorAt(const Subgraph& sg, const std::vector<int>& list, std::size_t pos)
-{
-    if (pos >= list.size() || list[pos] < 0 || static_cast<std::size_t>(list[pos]) >= sg.tensors.size())
-        return nullptr;
-    return &sg.tensors[static_cast<std::size_t>(list[pos])];
-}
-
 std::int64_t dimAt(const Tensor* t, std::size_t i)
 {
     return t && i < t->shape.size() ? t->shape[i] : 0;
@@ -75,9 +68,9 @@ std::vector<ScratchRequest> scratchRequests(const Operator& op, const Subgraph& 
     // Reference kernels only (notes 3.2); optimised kernels (CMSIS-NN, ...) ask for more.
     std::vector<ScratchRequest> out;
     const QString& type = op.type;
-    const Tensor* in0 = tensorAt(sg, op.inputs, 0);
-    const Tensor* in1 = tensorAt(sg, op.inputs, 1);
-    const Tensor* out0 = tensorAt(sg, op.outputs, 0);
+    const Tensor* in0 = sg.operandAt(op.inputs, 0);
+    const Tensor* in1 = sg.operandAt(op.inputs, 1);
+    const Tensor* out0 = sg.operandAt(op.outputs, 0);
     auto add = [&](std::int64_t bytes, const char* purpose) { out.push_back({ bytes, QString::fromLatin1(purpose) }); };
 
     if (type == QLatin1String("CONV_2D") || type == QLatin1String("DEPTHWISE_CONV_2D")
@@ -85,8 +78,8 @@ std::vector<ScratchRequest> scratchRequests(const Operator& op, const Subgraph& 
         if (isType(in1, DataType::Int4))
             add(in1->elements, "int4 weights unpacked to int8");
     } else if (type == QLatin1String("TRANSPOSE_CONV")) {
-        const Tensor* data = tensorAt(sg, op.inputs, 2);
-        const Tensor* bias = tensorAt(sg, op.inputs, 3);
+        const Tensor* data = sg.operandAt(op.inputs, 2);
+        const Tensor* bias = sg.operandAt(op.inputs, 3);
         if (isType(data, DataType::Int8) && out0) {
             add(out0->elements * 4, "int32 accumulators");
         } else if (isType(data, DataType::Int16) && out0) {
@@ -108,7 +101,7 @@ std::vector<ScratchRequest> scratchRequests(const Operator& op, const Subgraph& 
     } else if (type == QLatin1String("UNIDIRECTIONAL_SEQUENCE_LSTM")) {
         const bool timeMajor = op.option(QStringLiteral("time_major")).toBool();
         const std::int64_t batch = dimAt(in0, timeMajor ? 1 : 0);
-        const Tensor* hiddenState = tensorAt(sg, op.inputs, 18);
+        const Tensor* hiddenState = sg.operandAt(op.inputs, 18);
         const std::int64_t stateDim = dimAt(hiddenState, 1);
         const std::int64_t cellBytes = isType(in0, DataType::Float32) ? 4 : 2; // int16 cell state when quantized
         for (const char* gate : { "input gate", "forget gate", "cell gate", "output gate" })

@@ -132,12 +132,7 @@ MemoryReport analyzeMemory(const Model& model, const MemoryOptions& options, con
     reorder.alignment = options.alignment;
     r.reorder = reorderOperators(model, 0, reorder);
     progress.set(800);
-    arena.order = r.reorder.order;
-    r.reorderedProblem = buildTflmProblem(model, arena);
-    r.reorderedTflm = planTflmGreedy(r.reorderedProblem);
-    r.reorderedBest = planBest(r.reorderedProblem, options.best);
-    // A new order only helps if its plan is smaller; otherwise keep the file's order and its plan.
-    if (r.reorderedBest.arenaBytes > r.best.arenaBytes) {
+    auto keepFileOrder = [&] {
         const std::size_t n = model.subgraphs.empty() ? 0 : model.subgraphs[0].operators.size();
         r.reorder.order.resize(n);
         std::iota(r.reorder.order.begin(), r.reorder.order.end(), 0);
@@ -145,6 +140,17 @@ MemoryReport analyzeMemory(const Model& model, const MemoryOptions& options, con
         r.reorderedProblem = r.problem;
         r.reorderedTflm = r.tflm;
         r.reorderedBest = r.best;
+    };
+    if (r.reorder.reorderedPeak >= r.reorder.originalPeak) {
+        keepFileOrder(); // the search kept the file's order: its plans are the ones above
+    } else {
+        arena.order = r.reorder.order;
+        r.reorderedProblem = buildTflmProblem(model, arena);
+        r.reorderedTflm = planTflmGreedy(r.reorderedProblem);
+        r.reorderedBest = planBest(r.reorderedProblem, options.best);
+        // A new order only helps if its plan is smaller; otherwise keep the file's order and its plan.
+        if (r.reorderedBest.arenaBytes > r.best.arenaBytes)
+            keepFileOrder();
     }
     r.reorderedBest.planner = QStringLiteral("reordered");
     r.persistent = estimatePersistentBytes(model);

@@ -19,6 +19,17 @@ std::size_t Model::tensorCount() const
     return n;
 }
 
+const Tensor* Subgraph::tensorAt(int index) const
+{
+    return index >= 0 && static_cast<std::size_t>(index) < tensors.size() ? &tensors[static_cast<std::size_t>(index)]
+                                                                          : nullptr;
+}
+
+const Tensor* Subgraph::operandAt(const std::vector<int>& operands, std::size_t pos) const
+{
+    return pos < operands.size() ? tensorAt(operands[pos]) : nullptr;
+}
+
 QString shapeToString(const Tensor& tensor)
 {
     if (!tensor.hasRank)

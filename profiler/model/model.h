@@ -22,6 +22,11 @@ struct Subgraph
     std::vector<Operator> operators;
     std::vector<int> inputs;
     std::vector<int> outputs;
+
+    /** The tensor at `index`, or nullptr for -1 (an omitted optional input) and indices outside the subgraph. */
+    const Tensor* tensorAt(int index) const;
+    /** The tensor at position `pos` of an operand list (an operator's inputs or outputs), or nullptr. */
+    const Tensor* operandAt(const std::vector<int>& operands, std::size_t pos) const;
 };
 
 /** A constant data blob of the model. */

@@ -8,12 +8,6 @@ namespace Profiler {
 
 namespace {
 
-const Tensor* tensorOrNull(const Subgraph& sg, int idx)
-{
-    return idx >= 0 && static_cast<std::size_t>(idx) < sg.tensors.size() ? &sg.tensors[static_cast<std::size_t>(idx)]
-                                                                         : nullptr;
-}
-
 QJsonArray toJsonArray(const QStringList& list)
 {
     QJsonArray a;
@@ -34,7 +28,7 @@ QJsonArray shapeArray(const Subgraph& sg, const std::vector<int>& indices)
 {
     QJsonArray shapes;
     for (int idx : indices) {
-        const Tensor* t = tensorOrNull(sg, idx);
+        const Tensor* t = sg.tensorAt(idx);
         if (!t) {
             shapes.append(QJsonValue());
             continue;
@@ -61,7 +55,7 @@ QStringList tensorShapes(const Subgraph& subgraph, const std::vector<int>& indic
 {
     QStringList out;
     for (int idx : indices) {
-        const Tensor* t = tensorOrNull(subgraph, idx);
+        const Tensor* t = subgraph.tensorAt(idx);
         out << (t ? shapeToString(*t) : QStringLiteral("-"));
     }
     return out;
@@ -71,7 +65,7 @@ QStringList tensorTypes(const Subgraph& subgraph, const std::vector<int>& indice
 {
     QStringList out;
     for (int idx : indices) {
-        const Tensor* t = tensorOrNull(subgraph, idx);
+        const Tensor* t = subgraph.tensorAt(idx);
         out << (t ? dataTypeName(t->type) : QStringLiteral("-"));
     }
     return out;
