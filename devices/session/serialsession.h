@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "protocol/wireprotocol.h"
+#include "session/capture.h"
+
+#include <QObject>
+#include <QSerialPort>
+#include <QString>
+
+#include <memory>
+
+class QTimer;
+
+namespace Devices {
+
+class SessionFileWriter;
+
+/** Connection state of a SerialSession. */
+enum class SessionState {
+    Disconnected, ///< no port open, not trying
+    Connecting, ///< port open, pinging every 200 ms until the board answers (docs/protocol.md "Handshake")
+    Idle, ///< board answered; no runs in progress
+    Running, ///< runs requested and arriving
+    Reconnecting, ///< the port went away (unplug): retrying to open it every 500 ms; captured runs are safe on disk
+    Failed, ///< unrecoverable (port missing at connect, protocol major version mismatch); errorText() says why
+};
+QString sessionStateName(SessionState state); ///< "Disconnected", "Connecting", ... for a status line
+
+/** Serial port settings. Only the path is required: pseudo-terminals are not listed by QSerialPortInfo. */
+struct SerialSettings
+{
+    QString portName; ///< "/dev/ttyACM0", "/dev/pts/3", "COM5"
+    qint32 baudRate = 115200;
+    bool reconnect = true; ///< reopen the port after unplug
+};
+
+/**
+ * One board connected over a serial line, speaking the TinyScope wire protocol.
+ *
+ * connectToBoard() opens the port and pings until the board answers (Pong or Hello), then waits in Idle.
+ * startRuns(n) asks for n runs; every run that ends (RunEnd) or is cut short (unplug, board reset, stop) is
+ * appended to capture() and, when a session file is set, written and flushed to it at once, so nothing completed
+ * is lost. When the port fails (QSerialPort ReadError/ResourceError, or the peer closing a pty) the open run is
+ * kept as cut (RunCut::Disconnected), the state becomes Reconnecting and the port is reopened every 500 ms; after
+ * it reopens the session pings again and, if runs were requested and the board is idle, asks for the rest.
+ * Errors that are not fatal (DTR/RTS unsupported on a pty, CRC errors, garbage) are reported through lineEvent().
+ */
+class SerialSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SerialSession(QObject* parent = nullptr);
+    ~SerialSession() override;
+
+    void setSettings(const SerialSettings& settings);
+    const SerialSettings& settings() const { return m_settings; }
+
+    /** Appends every run to this file as it arrives (format: docs/session-file.md). Empty path: no file.
+     *  Returns false with errorText() set when the file cannot be created; the session still runs. */
+    bool setSessionFile(const QString& path);
+    QString sessionFile() const;
+
+    /** Model the capture is made for; stored in the capture and its file. */
+    void setModel(const QString& path, const QString& sha256);
+
+    SessionState state() const { return m_state; }
+    QString errorText() const { return m_errorText; }
+    const Capture& capture() const { return m_capture; }
+    const DecoderStats& decoderStats() const { return m_decoder.stats(); }
+    /** Runs still expected from the current request; 0 when none or when unbounded (count 0). */
+    quint32 pendingRuns() const { return m_pendingRuns; }
+
+public Q_SLOTS:
+    void connectToBoard();
+    void disconnectFromBoard();
+    /** Asks for count runs (0: until stop()). Only in Idle or Running. */
+    void startRuns(quint32 count);
+    void stop();
+    /** Forgets the captured runs (not the file). */
+    void clearCapture();
+
+Q_SIGNALS:
+    void stateChanged(Devices::SessionState state);
+    void boardIdentified(const Devices::BoardIdentity& board);
+    void runStarted(quint32 runIndex);
+    void layerMeasured(quint32 runIndex, const Devices::LayerSample& sample);
+    /** A run was appended to capture() (complete or cut); index is its position in capture().runs. */
+    void runCaptured(int index);
+    /** Non-fatal line trouble or board text: garbage, CRC errors, lost frames, Log and Error messages. */
+    void lineEvent(const QString& text);
+    void errorOccurred(const QString& text);
+
+private:
+    void setState(SessionState state);
+    void onReadyRead();
+    void onPortError(QSerialPort::SerialPortError error);
+    void handle(const Decoded& decoded);
+    void handleMessage(const Message& message);
+    void sendPing();
+    void send(const Message& message);
+    void finishRun(RunCut cut);
+    void portLost(const QString& reason);
+    void tryReopen();
+    bool openPort();
+
+    SerialSettings m_settings;
+    SessionState m_state = SessionState::Disconnected;
+    QString m_errorText;
+    std::unique_ptr<QSerialPort> m_port;
+    QTimer* m_pingTimer;
+    QTimer* m_reopenTimer;
+    FrameDecoder m_decoder;
+    FrameEncoder m_encoder;
+    quint32 m_pingToken = 0;
+    Capture m_capture;
+    std::optional<CapturedRun> m_openRun;
+    quint32 m_pendingRuns = 0;
+    bool m_unbounded = false;
+    std::unique_ptr<SessionFileWriter> m_file;
+};
+
+} // namespace Devices
