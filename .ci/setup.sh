@@ -60,7 +60,7 @@ if [ "$mode" = run ]; then
         exec build/release/app/tinyscope-cli memory "$example"
     fi
     echo "== starting TinyScope (it opens the bundled example model on first start)"
-    exec build/release/app/tinyscope "$@"
+    exec build/release/app/tinyscope --simulated-board "$@"
 fi
 
 # test

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "categorycolors.h"
 
+#include "heatscale.h"
+
 #include <QApplication>
 #include <QPalette>
 
@@ -65,10 +67,7 @@ bool paletteIsDark()
 
 QColor heatColor(double share)
 {
-    const double s = std::clamp(share, 0.0, 1.0);
-    // blue (cool) -> yellow -> red (hot)
-    const int hue = static_cast<int>(220.0 * (1.0 - s));
-    return QColor::fromHsv(hue, 200, 240);
+    return heatScaleColor(share);
 }
 
 } // namespace Widgets

@@ -16,7 +16,7 @@ QString categoryLabel(Profiler::OpCategory category);
 /** True when the application palette is dark (window background darker than its text). */
 bool paletteIsDark();
 
-/** Heat colour for a share 0..1 (cool to hot), for measured latencies and memory pressure. */
+/** Heat colour for a share 0..1 (cool to hot), for measured latencies and memory pressure: heatScaleColor(). */
 QColor heatColor(double share);
 
 } // namespace Widgets

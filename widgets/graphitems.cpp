@@ -2,6 +2,7 @@
 #include "graphitems.h"
 
 #include "categorycolors.h"
+#include "heatscale.h"
 
 #include <QGuiApplication>
 #include <QPainter>
@@ -97,6 +98,13 @@ GraphStyle::GraphStyle(const QPalette& palette, bool isDark)
     edgeThinHighlightPen = cosmeticPen(accent, 2);
     edgeBrush = QBrush(edge);
     edgeHighlightBrush = QBrush(accent);
+
+    heatFont = QGuiApplication::font();
+    heatFont.setPixelSize(10);
+    heatFont.setBold(true);
+    unmeasuredFill = unmeasuredColor(dark);
+    unmeasuredBorder = dark ? unmeasuredFill.lighter(140) : unmeasuredFill.darker(125);
+    unmeasuredText = dark ? QColor(0xa0, 0xa8, 0xb0) : QColor(0x6a, 0x73, 0x7d);
 
     for (int i = 0; i < kFontSteps; ++i) {
         QFont title = QGuiApplication::font();
@@ -201,6 +209,51 @@ GraphNodeItem::GraphNodeItem(const GraphStyle* style, int node, const Profiler::
     const double top = (size.height() - title.height - subtitle.height) / 2;
     m_titlePos = QPointF((size.width() - title.width) / 2, top);
     m_subtitlePos = QPointF((size.width() - subtitle.width) / 2, top + title.height);
+    m_titleHeight = static_cast<float>(title.height);
+    m_subtitleHeight = static_cast<float>(subtitle.height);
+}
+
+void GraphNodeItem::setHeat(const Heat* heat)
+{
+    if (!heat || !isOperator()) {
+        if (m_heat) {
+            m_heat = false;
+            m_heatText = QStaticText();
+            update();
+        }
+        return;
+    }
+    const bool changed = !m_heat || heat->fill != m_heatFill || heat->line != m_heatText.text()
+        || heat->measured != m_heatFill.isValid();
+    if (!changed)
+        return;
+    m_heat = true;
+    m_heatFill = heat->measured ? heat->fill : QColor();
+    const QColor fill = heat->measured ? heat->fill : m_style->unmeasuredFill;
+    m_heatBorder = heat->measured ? (m_style->dark ? fill.lighter(130) : fill.darker(135)) : m_style->unmeasuredBorder;
+    m_heatTextColor = heat->measured ? heatTextColor(fill) : m_style->unmeasuredText;
+    if (heat->line != m_heatText.text()) {
+        m_heatText.setTextFormat(Qt::PlainText);
+        m_heatText.setText(heat->line);
+    }
+    // Three lines where two were: title, shape, latency, centred together.
+    const double titleHeight = static_cast<double>(m_titleHeight);
+    const double subtitleHeight = static_cast<double>(m_subtitleHeight);
+    const double lineHeight = heat->line.isEmpty() ? 0.0 : heat->lineHeight;
+    const double top = std::max(1.0, (m_rect.height() - titleHeight - subtitleHeight - lineHeight) / 2);
+    m_heatTitlePos = QPointF(m_titlePos.x(), top);
+    m_heatSubtitlePos = QPointF(m_subtitlePos.x(), top + titleHeight);
+    m_heatLinePos = QPointF((m_rect.width() - heat->lineWidth) / 2, top + titleHeight + subtitleHeight);
+    update();
+}
+
+QColor GraphNodeItem::fillColor() const
+{
+    if (!isOperator())
+        return m_style->ioBrush.color();
+    if (m_heat)
+        return m_heatFill.isValid() ? m_heatFill : m_style->unmeasuredFill;
+    return m_style->categoryBrush[static_cast<std::size_t>(m_category)].color();
 }
 
 QRectF GraphNodeItem::boundingRect() const
@@ -275,18 +328,41 @@ void GraphNodeItem::paintFull(QPainter* painter) const
         painter->setPen(s.unsupportedPen);
     else if (m_hovered)
         painter->setPen(s.hoverPen);
+    else if (m_heat)
+        painter->setPen(QPen(m_heatBorder, 1));
     else
         painter->setPen(isOperator() ? s.categoryPen[c] : s.ioPen);
-    painter->setBrush(isOperator() ? s.categoryBrush[c] : s.ioBrush);
+    if (m_heat)
+        painter->setBrush(m_heatFill.isValid() ? m_heatFill : s.unmeasuredFill);
+    else
+        painter->setBrush(isOperator() ? s.categoryBrush[c] : s.ioBrush);
     painter->drawPath(m_outline);
 
-    painter->setFont(s.titleFonts[m_titleFont]);
-    painter->setPen(isOperator() ? s.titlePen : s.ioTitlePen);
-    painter->drawStaticText(m_titlePos, m_title);
-    if (!m_subtitle.text().isEmpty()) {
-        painter->setFont(s.subtitleFonts[m_subtitleFont]);
-        painter->setPen(isOperator() ? s.subtitlePen : s.ioSubtitlePen);
-        painter->drawStaticText(m_subtitlePos, m_subtitle);
+    if (m_heat) {
+        painter->setFont(s.titleFonts[m_titleFont]);
+        painter->setPen(m_heatTextColor);
+        painter->drawStaticText(m_heatTitlePos, m_title);
+        QColor muted = m_heatTextColor;
+        muted.setAlpha(205);
+        if (!m_subtitle.text().isEmpty()) {
+            painter->setFont(s.subtitleFonts[m_subtitleFont]);
+            painter->setPen(muted);
+            painter->drawStaticText(m_heatSubtitlePos, m_subtitle);
+        }
+        if (!m_heatText.text().isEmpty()) {
+            painter->setFont(s.heatFont);
+            painter->setPen(m_heatTextColor);
+            painter->drawStaticText(m_heatLinePos, m_heatText);
+        }
+    } else {
+        painter->setFont(s.titleFonts[m_titleFont]);
+        painter->setPen(isOperator() ? s.titlePen : s.ioTitlePen);
+        painter->drawStaticText(m_titlePos, m_title);
+        if (!m_subtitle.text().isEmpty()) {
+            painter->setFont(s.subtitleFonts[m_subtitleFont]);
+            painter->setPen(isOperator() ? s.subtitlePen : s.ioSubtitlePen);
+            painter->drawStaticText(m_subtitlePos, m_subtitle);
+        }
     }
 
     if (m_unsupported) {
@@ -310,6 +386,8 @@ void GraphNodeItem::paintBox(QPainter* painter, double scale) const
         // A few pixels: a border would cover the fill anyway. Fill with the colour the border would have, which
         // shows on the background.
         QColor color = isOperator() ? s.categoryBoxPen[c].color() : s.ioBoxPen.color();
+        if (m_heat)
+            color = m_heatBorder;
         if (m_current)
             color = s.accent;
         else if (m_match)
@@ -325,10 +403,14 @@ void GraphNodeItem::paintBox(QPainter* painter, double scale) const
         painter->setPen(s.boxMatchPen);
     else if (m_unsupported)
         painter->setPen(s.boxUnsupportedPen);
+    else if (m_heat)
+        painter->setPen(cosmeticPen(m_heatBorder, 1));
     else
         painter->setPen(isOperator() ? s.categoryBoxPen[c] : s.ioBoxPen);
     if (m_current)
         painter->setBrush(s.accentBrush);
+    else if (m_heat)
+        painter->setBrush(m_heatFill.isValid() ? m_heatFill : s.unmeasuredFill);
     else
         painter->setBrush(isOperator() ? s.categoryBrush[c] : s.ioBrush);
     painter->drawRect(m_rect);

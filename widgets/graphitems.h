@@ -79,6 +79,11 @@ struct GraphStyle
     QBrush edgeBrush;
     QBrush edgeHighlightBrush;
 
+    QFont heatFont; ///< the latency line of a node painted with measured latency
+    QColor unmeasuredFill; ///< operators without a measurement while latency is shown
+    QColor unmeasuredBorder;
+    QColor unmeasuredText;
+
     /** Label fonts, largest first: a label too wide for its node takes the next smaller one, then is elided. Pixel
      *  sizes are scene units, so labels scale with the zoom like the boxes around them. */
     static constexpr int kFontSteps = 3;
@@ -151,6 +156,22 @@ public:
 
     bool isCurrent() const { return m_current; }
     void setCurrent(bool current); ///< the selected node
+
+    /** Measured latency painted on an operator node. */
+    struct Heat
+    {
+        bool measured = false; ///< false: greyed out as unmeasured
+        QColor fill; ///< heat scale colour of its share (measured nodes)
+        QString line; ///< "1.23 ms · 12.5 %", drawn under the labels (already fitted to the node's width)
+        double lineWidth = 0; ///< width of `line` in GraphStyle::heatFont
+        double lineHeight = 0;
+    };
+    /** Paints `heat` instead of the category colour; nullptr brings the category colour back. */
+    void setHeat(const Heat* heat);
+    bool hasHeat() const { return m_heat; }
+    /** The fill as painted now: heat colour, unmeasured grey, category or input/output colour. */
+    QColor fillColor() const;
+    QString heatLine() const { return m_heat ? m_heatText.text() : QString(); }
     bool isMatch() const { return m_match; }
     void setMatch(bool match); ///< a search match
 
@@ -169,6 +190,16 @@ private:
     QStaticText m_subtitle;
     QPointF m_titlePos;
     QPointF m_subtitlePos;
+    // With heat: the labels move up to make room for the latency line.
+    QStaticText m_heatText;
+    QColor m_heatFill;
+    QColor m_heatBorder;
+    QColor m_heatTextColor;
+    QPointF m_heatTitlePos;
+    QPointF m_heatSubtitlePos;
+    QPointF m_heatLinePos;
+    float m_titleHeight = 0;
+    float m_subtitleHeight = 0;
     int m_node;
     int m_index;
     Profiler::ModelGraphNode::Kind m_kind;
@@ -179,6 +210,7 @@ private:
     bool m_current = false;
     bool m_match = false;
     bool m_hovered = false;
+    bool m_heat = false;
 };
 
 /** One edge: the tensor from its producer to one consumer, drawn as a smooth path through the layout's points with

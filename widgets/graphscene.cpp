@@ -5,6 +5,7 @@
 #include "graphitems.h"
 
 #include <QElapsedTimer>
+#include <QFontMetricsF>
 #include <QGraphicsSceneHelpEvent>
 #include <QGraphicsView>
 #include <QGuiApplication>
@@ -183,7 +184,64 @@ void GraphScene::rebuild()
     }
     setItemIndexMethod(BspTreeIndex);
     setSceneRect(m_bounds.adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin));
+    applyLatency();
     m_buildMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+}
+
+void GraphScene::setLatency(Profiler::LatencyProfilePtr latency)
+{
+    m_latency = std::move(latency);
+    applyLatency();
+}
+
+bool GraphScene::showsLatency() const
+{
+    const Profiler::LatencyProfile* latency = m_latency.get();
+    return latency && latency->subgraph == m_subgraph && graph();
+}
+
+HeatLegend GraphScene::heatLegend() const
+{
+    const Profiler::LatencyProfile* latency = m_latency.get();
+    return latency ? heatLegendFor(*latency) : HeatLegend();
+}
+
+void GraphScene::applyLatency()
+{
+    if (!showsLatency()) {
+        for (GraphNodeItem* item : m_nodes)
+            item->setHeat(nullptr);
+        return;
+    }
+    const Profiler::LatencyProfile& latency = *m_latency;
+    const double maxShare = maximumShare(latency);
+    const QFontMetricsF metrics(m_style->heatFont);
+    const double lineHeight = metrics.height();
+    const QString separator = QStringLiteral(" \u00b7 ");
+    for (GraphNodeItem* item : m_nodes) {
+        if (!item->isOperator())
+            continue;
+        const Profiler::LayerLatency* layer = at(latency.layers, item->operatorIndex());
+        GraphNodeItem::Heat heat;
+        heat.lineHeight = lineHeight;
+        if (layer && layer->measured()) {
+            heat.measured = true;
+            heat.fill = heatScaleColor(heatPosition(layer->share, maxShare));
+            heat.line = formatLatency(latency, layer->medianTicks) + separator + formatShare(layer->share);
+        } else {
+            heat.line = tr("not measured");
+        }
+        const double maxWidth = std::max(0.0, item->rect().width() - 12);
+        heat.lineWidth = metrics.horizontalAdvance(heat.line);
+        if (heat.lineWidth > maxWidth) {
+            // Drop the share first (the legend and tooltip have it), then elide.
+            if (layer && layer->measured())
+                heat.line = formatLatency(latency, layer->medianTicks);
+            heat.line = metrics.elidedText(heat.line, Qt::ElideRight, maxWidth);
+            heat.lineWidth = metrics.horizontalAdvance(heat.line);
+        }
+        item->setHeat(&heat);
+    }
 }
 
 GraphNodeItem* GraphScene::nodeForOperator(int op) const
@@ -344,6 +402,22 @@ QString GraphScene::nodeToolTip(const GraphNodeItem* node) const
                 prettyShape(*out).toHtmlEscaped() + QStringLiteral(" ") + Profiler::dataTypeName(out->type));
         }
     }
+    if (showsLatency()) {
+        const Profiler::LatencyProfile& latency = *m_latency;
+        const Profiler::LayerLatency* measured = at(latency.layers, index);
+        if (measured && measured->measured()) {
+            text += row(QStringLiteral("Latency"),
+                QStringLiteral("<b>%1</b> median (%2 samples)")
+                    .arg(formatLatency(latency, measured->medianTicks))
+                    .arg(measured->samples));
+            text += row(QStringLiteral("Range"),
+                QStringLiteral("%1 to %2")
+                    .arg(formatLatency(latency, measured->minTicks), formatLatency(latency, measured->maxTicks)));
+            text += row(QStringLiteral("Share"), formatShare(measured->share));
+        } else {
+            text += row(QStringLiteral("Latency"), QStringLiteral("not measured"));
+        }
+    }
     if (layer && layer->support.status == Profiler::SupportStatus::Unsupported) {
         text += row(QStringLiteral("TFLM"),
             QStringLiteral("<span style='color:#d32f2f'>unsupported: %1</span>")
@@ -389,6 +463,19 @@ void GraphScene::helpEvent(QGraphicsSceneHelpEvent* event)
 void GraphScene::renderGraph(QPainter* painter, const QRectF& target, const QRectF& source)
 {
     render(painter, target, source.isNull() ? sceneRect() : source, Qt::KeepAspectRatio);
+    if (!showsLatency())
+        return;
+    QRectF area = target;
+    if (area.isNull() && painter->device())
+        area = QRectF(0, 0, painter->device()->width(), painter->device()->height());
+    const HeatLegend legend = heatLegend();
+    const QFont font = QGuiApplication::font();
+    const QSizeF size = heatLegendSize(legend, font);
+    if (area.width() < size.width() + 20 || area.height() < size.height() + 20)
+        return; // a thumbnail: the legend would cover the graph
+    const QColor background = m_style->background;
+    const QColor text = m_style->dark ? QColor(0xf2, 0xf4, 0xf7) : QColor(0x1d, 0x23, 0x2b);
+    paintHeatLegend(painter, QRectF(area.topLeft() + QPointF(10, 10), size), legend, font, text, background);
 }
 
 } // namespace Widgets

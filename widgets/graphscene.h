@@ -2,6 +2,8 @@
 #pragma once
 
 #include "document/modeldocument.h"
+#include "heatscale.h"
+#include "latency/latency.h"
 
 #include <QGraphicsScene>
 
@@ -55,11 +57,23 @@ public:
     /** Marks the search matches (operator indices). */
     void setMatches(const std::vector<int>& ops);
 
+    /** Paints measured latency on the operators: fill by share of the measured time on the heat scale, unmeasured
+     *  operators grey, the median latency as a line on each node, and a legend in renderGraph(). nullptr brings the
+     *  category colours back. Only a profile of the shown subgraph is painted. Items are updated in place, so this
+     *  can follow every new run. */
+    void setLatency(Profiler::LatencyProfilePtr latency);
+    Profiler::LatencyProfilePtr latency() const { return m_latency; }
+    /** True while the shown subgraph is painted with measured latency. */
+    bool showsLatency() const;
+    /** What the legend shows for the current latency. */
+    HeatLegend heatLegend() const;
+
     /** Rich-text tooltip of a node or edge item of this scene; empty for anything else. */
     QString toolTipFor(const QGraphicsItem* item) const;
 
     /** Renders `source` (default: the whole graph with a margin) into `target` of `painter` (default: the painter's
-     *  whole device), with the background, keeping the aspect ratio. */
+     *  whole device), with the background, keeping the aspect ratio; with latency shown, the heat legend in the
+     *  top-left corner of `target`. */
     void renderGraph(QPainter* painter, const QRectF& target = {}, const QRectF& source = {});
 
     double buildMilliseconds() const { return m_buildMs; } ///< time the last rebuild took
@@ -69,6 +83,7 @@ protected:
 
 private:
     void rebuild();
+    void applyLatency();
     /** Deletes every item, and first forgets the lists of them (current, matched, all nodes and edges). */
     void removeAllItems();
     QString nodeToolTip(const GraphNodeItem* node) const;
@@ -84,6 +99,7 @@ private:
     std::vector<GraphNodeItem*> m_matched;
     QRectF m_bounds;
     double m_buildMs = 0;
+    Profiler::LatencyProfilePtr m_latency;
 };
 
 } // namespace Widgets

@@ -7,6 +7,7 @@
 #include "graphminimap.h"
 #include "graphscene.h"
 #include "graphsearchbar.h"
+#include "heatscale.h"
 #include "selectionhub.h"
 
 #include <QAction>
@@ -198,6 +199,37 @@ private:
     bool m_panning = false;
 };
 
+/** The heat scale legend in a corner of the canvas, over the graph. Clicks go through to the graph. */
+class GraphHeatLegend final : public QWidget
+{
+public:
+    explicit GraphHeatLegend(QWidget* parent)
+        : QWidget(parent)
+    {
+        setObjectName(QStringLiteral("heatLegend"));
+        setAttribute(Qt::WA_TransparentForMouseEvents);
+    }
+
+    void setLegend(const HeatLegend& legend)
+    {
+        m_legend = legend;
+        resize(heatLegendSize(m_legend, font()).toSize());
+        update();
+    }
+    const HeatLegend& legend() const { return m_legend; }
+
+protected:
+    void paintEvent(QPaintEvent*) override
+    {
+        QPainter painter(this);
+        paintHeatLegend(&painter, QRectF(rect()), m_legend, font(), palette().color(QPalette::Text),
+            palette().color(QPalette::Base));
+    }
+
+private:
+    HeatLegend m_legend;
+};
+
 // ---------------------------------------------------------------------------------------------------------------------
 
 GraphView::GraphView(QWidget* parent)
@@ -205,6 +237,7 @@ GraphView::GraphView(QWidget* parent)
     , m_scene(new GraphScene(this))
     , m_canvas(new GraphCanvas(this, m_scene))
     , m_minimap(new GraphMinimap(m_canvas, m_canvas))
+    , m_legend(new GraphHeatLegend(m_canvas))
     , m_searchBar(new GraphSearchBar(m_canvas))
     , m_subgraphBox(new QComboBox(this))
     , m_zoomLabel(toolButton(this, tr("Zoom to 100 %")))
@@ -246,6 +279,7 @@ GraphView::GraphView(QWidget* parent)
 
     m_searchBar->hide();
     m_minimap->hide();
+    m_legend->hide();
 
     connect(m_zoomInButton, &QToolButton::clicked, this, &GraphView::zoomIn);
     connect(m_zoomOutButton, &QToolButton::clicked, this, &GraphView::zoomOut);
@@ -331,6 +365,26 @@ void GraphView::setDocument(Profiler::ModelDocumentPtr document)
         else if (m_hub->tensor() >= 0)
             selectTensor(m_hub->tensor());
     }
+}
+
+void GraphView::setLatency(Profiler::LatencyProfilePtr latency)
+{
+    m_scene->setLatency(std::move(latency));
+    if (m_scene->showsLatency())
+        m_legend->setLegend(m_scene->heatLegend());
+    layoutOverlays();
+    if (m_minimap->isVisible())
+        m_minimap->refresh();
+}
+
+Profiler::LatencyProfilePtr GraphView::latency() const
+{
+    return m_scene->latency();
+}
+
+QWidget* GraphView::heatLegend() const
+{
+    return m_legend;
 }
 
 void GraphView::setSelectionHub(SelectionHub* hub)
@@ -638,6 +692,14 @@ void GraphView::layoutOverlays()
         const int w = std::min(m_searchBar->sizeHint().width(), vp.width() - 2 * kOverlayMargin);
         m_searchBar->setGeometry(
             vp.right() - kOverlayMargin - w, vp.top() + kOverlayMargin, w, m_searchBar->sizeHint().height());
+    }
+    if (m_scene->showsLatency()) {
+        m_legend->setLegend(m_scene->heatLegend());
+        m_legend->move(vp.left() + kOverlayMargin, vp.top() + kOverlayMargin);
+        m_legend->show();
+        m_legend->raise();
+    } else {
+        m_legend->hide();
     }
     // The minimap only helps when part of the graph is out of sight.
     const QRectF visible = m_canvas->mapToScene(m_canvas->viewport()->rect()).boundingRect();

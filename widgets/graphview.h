@@ -2,6 +2,7 @@
 #pragma once
 
 #include "document/modeldocument.h"
+#include "latency/latency.h"
 
 #include <QWidget>
 
@@ -16,6 +17,7 @@ class QToolButton;
 namespace Widgets {
 
 class GraphCanvas;
+class GraphHeatLegend;
 class GraphMinimap;
 class GraphNodeItem;
 class GraphScene;
@@ -68,6 +70,13 @@ public:
     int searchMatchCount() const { return static_cast<int>(m_matches.size()); }
     int currentSearchMatch() const { return m_currentMatch; } ///< 0-based, -1 when none was visited
     const std::vector<int>& searchMatches() const { return m_matches; }
+
+    /** Paints measured latency on the graph (see GraphScene::setLatency()) with a legend in the top-left corner;
+     *  nullptr clears it. Keeps zoom, scroll position, selection and search: call it on every new run. */
+    void setLatency(Profiler::LatencyProfilePtr latency);
+    Profiler::LatencyProfilePtr latency() const;
+    /** The legend overlay (visible while latency is painted on the shown subgraph). */
+    QWidget* heatLegend() const;
 
     /** Renders `sceneRect` of the graph (default: all of it, with a margin) into `target` (default: the painter's
      *  device), keeping the aspect ratio: the scene's own drawing at the painter's scale, without the toolbar,
@@ -133,6 +142,7 @@ private:
     GraphScene* m_scene;
     GraphCanvas* m_canvas;
     GraphMinimap* m_minimap;
+    GraphHeatLegend* m_legend;
     GraphSearchBar* m_searchBar;
     QComboBox* m_subgraphBox;
     QToolButton* m_zoomLabel;

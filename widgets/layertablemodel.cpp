@@ -2,12 +2,15 @@
 #include "layertablemodel.h"
 
 #include "categorycolors.h"
+#include "heatscale.h"
 
 #include <QBrush>
 #include <QFont>
 #include <QLocale>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace Widgets {
 
@@ -25,6 +28,10 @@ bool isNumberColumn(int column)
     case LayerTableModel::OutputBytesColumn:
     case LayerTableModel::LiveBytesColumn:
     case LayerTableModel::PeakShareColumn:
+    case LayerTableModel::LatencyMsColumn:
+    case LayerTableModel::LatencyTicksColumn:
+    case LayerTableModel::LatencyShareColumn:
+    case LayerTableModel::CyclesPerMacColumn:
         return true;
     default:
         return false;
@@ -46,11 +53,6 @@ QColor unsupportedColor()
 QColor unknownSupportColor()
 {
     return paletteIsDark() ? QColor(240, 190, 100) : QColor(150, 95, 0);
-}
-
-QString formatShare(double share)
-{
-    return QLocale().toString(share * 100.0, 'f', 1) + QStringLiteral(" %");
 }
 
 QString exportShare(double share)
@@ -245,6 +247,21 @@ QVariant LayerTableModel::sortValue(const Row& row, int column) const
 QVariant LayerTableModel::operatorData(const Row& row, int column, int role) const
 {
     const Profiler::LayerInfo& l = *row.layer;
+    if (isLatencyColumn(column)) {
+        const QVariant value = latencyValue(layerLatency(l.index), column);
+        switch (role) {
+        case SortRole:
+            return value;
+        case Qt::DisplayRole:
+            return latencyDisplay(column, value.toDouble());
+        case ExportRole:
+            return latencyExport(column, value.toDouble());
+        case Qt::ToolTipRole:
+            return latencyToolTip(l.index);
+        default:
+            return {};
+        }
+    }
     switch (role) {
     case SortRole:
         return sortValue(row, column);
@@ -329,6 +346,27 @@ QVariant LayerTableModel::totalsSortValue(int column) const
 
 QVariant LayerTableModel::totalsData(int column, int role) const
 {
+    if (isLatencyColumn(column) && role != Qt::FontRole) {
+        const QVariant value = totalsLatencyValue(column);
+        switch (role) {
+        case SortRole:
+            return value;
+        case Qt::DisplayRole:
+            return latencyDisplay(column, value.toDouble());
+        case ExportRole:
+            return latencyExport(column, value.toDouble());
+        case Qt::ToolTipRole:
+            if (const Profiler::LatencyProfile* p = shownLatency()) {
+                return tr("Sum of the medians of %1 measured operators; whole runs took %2 (median, %3)")
+                    .arg(p->measuredLayers())
+                    .arg(std::isnan(p->runTotalMedianTicks) ? tr("unknown") : formatLatency(*p, p->runTotalMedianTicks),
+                        runsSummary(*p));
+            }
+            return {};
+        default:
+            return {};
+        }
+    }
     switch (role) {
     case SortRole:
         return totalsSortValue(column);
@@ -390,6 +428,14 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
             return tr("% of peak");
         case SupportColumn:
             return tr("TFLM");
+        case LatencyMsColumn:
+            return tr("Latency (ms)");
+        case LatencyTicksColumn:
+            return tr("Latency (ticks)");
+        case LatencyShareColumn:
+            return tr("% of time");
+        case CyclesPerMacColumn:
+            return tr("Cycles/MAC");
         default:
             return {};
         }
@@ -414,6 +460,13 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
             return tr("Live bytes as a share of the model's peak");
         case SupportColumn:
             return tr("Support by TensorFlow Lite Micro's reference kernels");
+        case LatencyMsColumn:
+        case LatencyTicksColumn:
+            return tr("Median measured latency over the runs (the warm-up run excluded)");
+        case LatencyShareColumn:
+            return tr("The median as a share of the sum of all medians");
+        case CyclesPerMacColumn:
+            return tr("Median CPU cycles per multiply-accumulate: how efficient the kernel is");
         default:
             return {};
         }
@@ -421,6 +474,164 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
     if (role == Qt::TextAlignmentRole)
         return columnAlignment(section);
     return {};
+}
+
+// Latency -------------------------------------------------------------------------------------------------------------
+
+void LayerTableModel::setLatency(Profiler::LatencyProfilePtr latency)
+{
+    m_latency = std::move(latency);
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, LatencyMsColumn), index(rowCount() - 1, CyclesPerMacColumn));
+    Q_EMIT headerDataChanged(Qt::Horizontal, LatencyMsColumn, CyclesPerMacColumn);
+}
+
+const Profiler::LatencyProfile* LayerTableModel::shownLatency() const
+{
+    const Profiler::LatencyProfile* p = m_latency.get();
+    return p && m_document && p->subgraph == m_subgraph ? p : nullptr;
+}
+
+bool LayerTableModel::hasLatencyValues(int column) const
+{
+    const Profiler::LatencyProfile* p = shownLatency();
+    if (!p || !isLatencyColumn(column))
+        return false;
+    if (column == LatencyMsColumn)
+        return p->hasTime();
+    if (column == CyclesPerMacColumn)
+        return p->hasTime() && p->cpuHz > 0;
+    return true;
+}
+
+const Profiler::LayerLatency* LayerTableModel::layerLatency(int op) const
+{
+    const Profiler::LatencyProfile* p = shownLatency();
+    if (!p || op < 0 || static_cast<std::size_t>(op) >= p->layers.size())
+        return nullptr;
+    const Profiler::LayerLatency& l = p->layers[static_cast<std::size_t>(op)];
+    return l.measured() ? &l : nullptr;
+}
+
+QVariant LayerTableModel::latencyValue(const Profiler::LayerLatency* layer, int column) const
+{
+    // -1 where there is no value, like the peak share: sorts below every measured value.
+    const Profiler::LatencyProfile* p = shownLatency();
+    double v = std::numeric_limits<double>::quiet_NaN();
+    if (layer && p) {
+        switch (column) {
+        case LatencyMsColumn:
+            v = p->ticksToMs(layer->medianTicks);
+            break;
+        case LatencyTicksColumn:
+            v = layer->medianTicks;
+            break;
+        case LatencyShareColumn:
+            v = layer->share;
+            break;
+        case CyclesPerMacColumn:
+            v = layer->cyclesPerMac;
+            break;
+        default:
+            break;
+        }
+    }
+    return std::isnan(v) ? -1.0 : v;
+}
+
+QVariant LayerTableModel::totalsLatencyValue(int column) const
+{
+    const Profiler::LatencyProfile* p = shownLatency();
+    if (!p || p->measuredLayers() == 0)
+        return -1.0;
+    switch (column) {
+    case LatencyMsColumn:
+        return p->hasTime() ? p->ticksToMs(p->totalMedianTicks) : -1.0;
+    case LatencyTicksColumn:
+        return p->totalMedianTicks;
+    case LatencyShareColumn: {
+        double sum = 0;
+        for (const Profiler::LayerLatency& l : p->layers)
+            sum += l.measured() ? l.share : 0.0;
+        return sum;
+    }
+    case CyclesPerMacColumn: {
+        // Cycles over MACs of the layers that have both: the model's overall efficiency.
+        double cycles = 0;
+        double macs = 0;
+        for (std::size_t i = 0; i < p->layers.size() && i < m_layers.size(); ++i) {
+            const Profiler::LayerLatency& l = p->layers[i];
+            if (!l.measured() || std::isnan(l.cyclesPerMac) || m_layers[i].layer->macs <= 0)
+                continue;
+            const double layerMacs = static_cast<double>(m_layers[i].layer->macs);
+            cycles += l.cyclesPerMac * layerMacs;
+            macs += layerMacs;
+        }
+        return macs > 0 ? cycles / macs : -1.0;
+    }
+    default:
+        return -1.0;
+    }
+}
+
+QString LayerTableModel::latencyDisplay(int column, double value) const
+{
+    if (value < 0)
+        return QString();
+    switch (column) {
+    case LatencyMsColumn:
+        return formatMilliseconds(value);
+    case LatencyTicksColumn:
+        return formatTicks(value);
+    case LatencyShareColumn:
+        return formatShare(value);
+    case CyclesPerMacColumn:
+        return formatCyclesPerMac(value);
+    default:
+        return QString();
+    }
+}
+
+QString LayerTableModel::latencyExport(int column, double value) const
+{
+    if (value < 0)
+        return QString();
+    switch (column) {
+    case LatencyMsColumn:
+        return QString::number(value, 'f', 6);
+    case LatencyTicksColumn:
+        return QString::number(value, 'f', value == std::floor(value) ? 0 : 1);
+    case LatencyShareColumn:
+        return QString::number(value * 100.0, 'f', 2);
+    case CyclesPerMacColumn:
+        return QString::number(value, 'f', 4);
+    default:
+        return QString();
+    }
+}
+
+QString LayerTableModel::latencyToolTip(int op) const
+{
+    const Profiler::LatencyProfile* p = shownLatency();
+    if (!p)
+        return {};
+    const Profiler::LayerLatency* l = op >= 0 && static_cast<std::size_t>(op) < p->layers.size()
+        ? &p->layers[static_cast<std::size_t>(op)]
+        : nullptr;
+    if (!l || !l->measured()) {
+        return l && l->rejected > 0 ? tr("Not measured: all %1 samples were rejected").arg(l->rejected)
+                                    : tr("Not measured in %1").arg(runsSummary(*p));
+    }
+    QString text
+        = tr("median %1\nmean %2\nmin %3\nmax %4\nstd. dev. %5\n%6 samples")
+              .arg(formatLatency(*p, l->medianTicks), formatLatency(*p, l->meanTicks), formatLatency(*p, l->minTicks),
+                  formatLatency(*p, l->maxTicks), formatLatency(*p, l->stddevTicks))
+              .arg(l->samples);
+    if (l->rejected > 0)
+        text += tr(", %1 rejected").arg(l->rejected);
+    if (l->warmupTicks)
+        text += tr("\nwarm-up run %1").arg(formatLatency(*p, *l->warmupTicks));
+    return text;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

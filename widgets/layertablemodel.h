@@ -2,6 +2,7 @@
 #pragma once
 
 #include "document/modeldocument.h"
+#include "latency/latency.h"
 
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
@@ -32,11 +33,16 @@ public:
         LiveBytesColumn,
         PeakShareColumn,
         SupportColumn,
+        LatencyMsColumn, ///< median measured latency in ms (needs a tick rate)
+        LatencyTicksColumn, ///< median measured latency in ticks
+        LatencyShareColumn, ///< median as a share of the sum of medians
+        CyclesPerMacColumn, ///< median CPU cycles per MAC (needs CPU and tick rates)
         ColumnCount
     };
 
     enum Roles {
-        SortRole = Qt::UserRole + 1, ///< raw value: qint64 for numbers, double for the peak share, QString for text
+        SortRole = Qt::UserRole + 1, ///< raw value: qint64 for numbers, double for shares and latencies (-1 where
+                                     ///< there is none), QString for text
         ExportRole, ///< plain text for copying: numbers without separators, empty where there is no value
         OperatorRole, ///< operator index of the row; -1 for the totals row
         TotalsRowRole, ///< true on the totals row
@@ -48,6 +54,16 @@ public:
     void setDocument(Profiler::ModelDocumentPtr document, int subgraph = 0);
     Profiler::ModelDocumentPtr document() const { return m_document; }
     int subgraph() const { return m_subgraph; }
+
+    /** Measured latency for the latency columns; nullptr (or a profile of another subgraph) empties them. Updates the
+     *  cells in place (dataChanged), so sorting, selection and scrolling survive a new run. */
+    void setLatency(Profiler::LatencyProfilePtr latency);
+    Profiler::LatencyProfilePtr latency() const { return m_latency; }
+    /** The profile shown in the latency columns, or nullptr when they are empty. */
+    const Profiler::LatencyProfile* shownLatency() const;
+    /** True when `column` is a latency column that has values now (ms needs a tick rate, cycles per MAC a CPU rate). */
+    bool hasLatencyValues(int column) const;
+    static bool isLatencyColumn(int column) { return column >= LatencyMsColumn && column <= CyclesPerMacColumn; }
 
     int operatorCount() const { return static_cast<int>(m_layers.size()); }
     /** Row of the totals line (the last one), -1 when the model shows nothing. */
@@ -85,12 +101,19 @@ private:
     /** Display and export text of a cell from its sort value; `liveBytes` of the row, -1 if it never runs. */
     QString displayText(int column, const QVariant& sortValue, qint64 liveBytes) const;
     QString exportText(int column, const QVariant& sortValue, qint64 liveBytes) const;
+    const Profiler::LayerLatency* layerLatency(int op) const;
+    QVariant latencyValue(const Profiler::LayerLatency* layer, int column) const;
+    QVariant totalsLatencyValue(int column) const;
+    QString latencyDisplay(int column, double value) const;
+    QString latencyExport(int column, double value) const;
+    QString latencyToolTip(int op) const;
 
     Profiler::ModelDocumentPtr m_document;
     int m_subgraph = 0;
     std::vector<Row> m_layers;
     qint64 m_maxLiveBytes = -1;
     qint64 m_outputBytesSum = 0;
+    Profiler::LatencyProfilePtr m_latency;
 };
 
 /** Sorts a LayerTableModel by its SortRole with the totals row always last, and filters by text and support. */

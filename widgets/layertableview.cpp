@@ -13,6 +13,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QScopedValueRollback>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -55,6 +56,10 @@ LayerTableView::LayerTableView(QWidget* parent)
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setHighlightSections(false);
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(
+        m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, &LayerTableView::showHeaderMenu);
+    m_userHidden.assign(LayerTableModel::ColumnCount, false);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(LayerTableModel::IndexColumn, Qt::AscendingOrder);
@@ -81,6 +86,52 @@ LayerTableView::LayerTableView(QWidget* parent)
     connect(
         m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &LayerTableView::onSelectionChanged);
     updateCountLabel();
+    updateColumnVisibility();
+}
+
+void LayerTableView::setLatency(Profiler::LatencyProfilePtr latency)
+{
+    const bool hadLatency = m_model->shownLatency() != nullptr;
+    m_model->setLatency(std::move(latency));
+    updateColumnVisibility();
+    if (!hadLatency && m_model->shownLatency()) {
+        for (int c = LayerTableModel::LatencyMsColumn; c <= LayerTableModel::CyclesPerMacColumn; ++c)
+            m_table->resizeColumnToContents(c);
+    }
+}
+
+void LayerTableView::setColumnHiddenByUser(int column, bool hidden)
+{
+    if (column < 0 || column >= LayerTableModel::ColumnCount)
+        return;
+    m_userHidden[static_cast<std::size_t>(column)] = hidden;
+    updateColumnVisibility();
+}
+
+void LayerTableView::updateColumnVisibility()
+{
+    for (int c = 0; c < LayerTableModel::ColumnCount; ++c) {
+        bool hidden = m_userHidden[static_cast<std::size_t>(c)];
+        if (LayerTableModel::isLatencyColumn(c))
+            hidden = hidden || !m_model->hasLatencyValues(c);
+        if (m_table->isColumnHidden(c) != hidden)
+            m_table->setColumnHidden(c, hidden);
+    }
+}
+
+void LayerTableView::showHeaderMenu(const QPoint& pos)
+{
+    QMenu menu(this);
+    for (int c = 0; c < LayerTableModel::ColumnCount; ++c) {
+        // Latency columns without values have nothing to show: offer them once there is latency.
+        if (LayerTableModel::isLatencyColumn(c) && !m_model->hasLatencyValues(c))
+            continue;
+        QAction* action = menu.addAction(m_model->headerData(c, Qt::Horizontal).toString());
+        action->setCheckable(true);
+        action->setChecked(!m_userHidden[static_cast<std::size_t>(c)]);
+        connect(action, &QAction::toggled, this, [this, c](bool on) { setColumnHiddenByUser(c, !on); });
+    }
+    menu.exec(m_table->horizontalHeader()->viewport()->mapToGlobal(pos));
 }
 
 void LayerTableView::setDocument(Profiler::ModelDocumentPtr document)
@@ -111,6 +162,7 @@ void LayerTableView::showSubgraph(int subgraph)
         const QScopedValueRollback<bool> guard(m_followingHub, true);
         m_model->setDocument(m_document, subgraph);
     }
+    updateColumnVisibility();
     m_table->resizeColumnsToContents();
     // Layer names from converters can be hundreds of characters: keep the numbers in view, the tooltip has it all.
     const int nameWidth
@@ -190,12 +242,17 @@ QString LayerTableView::selectedRowsAsTsv() const
     };
     QStringList lines;
     QStringList header;
-    for (int c = 0; c < LayerTableModel::ColumnCount; ++c)
+    std::vector<int> columns;
+    for (int c = 0; c < LayerTableModel::ColumnCount; ++c) {
+        if (!m_table->isColumnHidden(c))
+            columns.push_back(c);
+    }
+    for (int c : columns)
         header << clean(m_proxy->headerData(c, Qt::Horizontal).toString());
     lines << header.join(QLatin1Char('\t'));
     for (const QModelIndex& row : std::as_const(rows)) {
         QStringList cells;
-        for (int c = 0; c < LayerTableModel::ColumnCount; ++c)
+        for (int c : columns)
             cells << clean(m_proxy->index(row.row(), c).data(LayerTableModel::ExportRole).toString());
         lines << cells.join(QLatin1Char('\t'));
     }

@@ -2,11 +2,13 @@
 #pragma once
 
 #include "document/modeldocument.h"
+#include "latency/latency.h"
 
 #include <QPointer>
 #include <QWidget>
 
 #include <functional>
+#include <vector>
 
 class QAction;
 class QCheckBox;
@@ -34,6 +36,12 @@ public:
     void setDocument(Profiler::ModelDocumentPtr document);
     /** Follows `hub` from now on and reports clicks to it; nullptr detaches. */
     void setSelectionHub(SelectionHub* hub);
+    /** Fills the latency columns (nullptr empties them). The latency columns are hidden while there is no latency
+     *  and appear when it arrives; columns the user hid from the header's menu stay hidden. Sorting, selection and
+     *  scrolling are kept, so this can follow every new run. */
+    void setLatency(Profiler::LatencyProfilePtr latency);
+    /** Hides or shows `column` as the header's context menu does (a user choice that latency updates keep). */
+    void setColumnHiddenByUser(int column, bool hidden);
 
     LayerTableModel* model() const { return m_model; }
     LayerTableProxy* proxy() const { return m_proxy; }
@@ -42,7 +50,8 @@ public:
     QCheckBox* unsupportedOnlyBox() const { return m_unsupportedOnly; }
     QAction* copyAction() const { return m_copyAction; }
 
-    /** The selected rows in display order as TSV: a header line, then one line per row, plain numbers. */
+    /** The selected rows in display order as TSV: a header line, then one line per row, plain numbers; the visible
+     *  columns only. */
     QString selectedRowsAsTsv() const;
 
 public Q_SLOTS:
@@ -59,6 +68,8 @@ private:
     void onHubOperatorSelected(int subgraph, int op);
     void selectOperatorRow(int op);
     void updateCountLabel();
+    void updateColumnVisibility();
+    void showHeaderMenu(const QPoint& pos);
 
     Profiler::ModelDocumentPtr m_document;
     QPointer<SelectionHub> m_hub;
@@ -69,6 +80,7 @@ private:
     QCheckBox* m_unsupportedOnly = nullptr;
     QLabel* m_count = nullptr;
     QAction* m_copyAction = nullptr;
+    std::vector<bool> m_userHidden; ///< per column: hidden from the header's menu
     bool m_followingHub = false; ///< set while the view changes its selection for the hub: do not echo it back
 };
 

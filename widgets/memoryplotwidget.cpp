@@ -178,6 +178,7 @@ MemoryPlotWidget::MemoryPlotWidget(QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     auto* bar = new QHBoxLayout;
+    m_bar = bar;
     bar->setContentsMargins(6, 4, 6, 0);
     auto* planLabel = new QLabel(tr("&Plan:"), this);
     m_planCombo = new QComboBox(this);

@@ -14,6 +14,7 @@
 class QCPAxis;
 class QCustomPlot;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 
 namespace Widgets {
@@ -79,6 +80,7 @@ protected:
     PlanKind m_plan = PlanKind::Tflm;
 
     QComboBox* m_planCombo = nullptr;
+    QHBoxLayout* m_bar = nullptr; ///< the row above the plot: plan selector, summary; subclasses add their switches
     QLabel* m_summary = nullptr;
     QCustomPlot* m_plot = nullptr;
 };

@@ -2,10 +2,14 @@
 #include "memorytimeline.h"
 
 #include "categorycolors.h"
+#include "heatscale.h"
 #include "qcustomplotinclude.h"
 #include "selectionhub.h"
 
+#include <QCheckBox>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QSignalBlocker>
 #include <QToolTip>
 
 #include <algorithm>
@@ -53,16 +57,26 @@ MemoryTimeline::MemoryTimeline(QWidget* parent)
     m_plot->yAxis->setLabel(tr("live arena memory"));
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
+    m_axisSwitch = new QCheckBox(tr("&Measured time"), this);
+    m_axisSwitch->setObjectName(QStringLiteral("timeAxisSwitch"));
+    m_axisSwitch->setEnabled(false);
+    m_axisSwitch->setToolTip(
+        tr("Make each operator as wide as its measured median latency (needs a measured session)"));
+    m_bar->addWidget(m_axisSwitch);
+    connect(m_axisSwitch, &QCheckBox::toggled, this,
+        [this](bool on) { setTimeAxis(on ? TimelineAxis::MeasuredTime : TimelineAxis::Steps); });
     connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& r) {
-        // Never scroll past the run, never zoom in further than three steps.
-        const double lo = -0.5, hi = std::max(0, m_data.stepCount) - 0.5;
+        // Never scroll past the run, never zoom in further than three steps (a thousandth of the run in time).
+        const double lo = m_edges.empty() ? -0.5 : m_edges.front();
+        const double hi = m_edges.empty() ? -0.5 : m_edges.back();
+        const double least = timeAxis() == TimelineAxis::Steps ? 3.0 : std::max(1e-9, (hi - lo) / 1000);
         QCPRange fixed = r;
         if (fixed.size() > hi - lo)
             fixed = QCPRange(lo, hi);
-        fixed.upper = std::max(fixed.upper, fixed.lower + 3);
+        fixed.upper = std::max(fixed.upper, fixed.lower + least);
         if (fixed.lower < lo)
             fixed = QCPRange(lo, lo + fixed.size());
-        if (fixed.upper > hi && hi - lo >= 3)
+        if (fixed.upper > hi && hi - lo >= least)
             fixed = QCPRange(hi - fixed.size(), hi);
         if (fixed != r)
             m_plot->xAxis->setRange(fixed);
@@ -94,11 +108,124 @@ MemoryTimeline::MemoryTimeline(QWidget* parent)
 
 MemoryTimeline::~MemoryTimeline() = default;
 
+const Profiler::LatencyProfile* MemoryTimeline::usableLatency() const
+{
+    const Profiler::LatencyProfile* p = m_latency.get();
+    return p && m_document && p->measuredLayers() > 0 ? p : nullptr;
+}
+
+TimelineAxis MemoryTimeline::timeAxis() const
+{
+    return m_axis == TimelineAxis::MeasuredTime && usableLatency() ? TimelineAxis::MeasuredTime : TimelineAxis::Steps;
+}
+
+void MemoryTimeline::setLatency(Profiler::LatencyProfilePtr latency)
+{
+    const TimelineAxis before = timeAxis();
+    const QCPRange range = m_plot->xAxis->range();
+    const bool whole
+        = m_edges.empty() || (range.lower <= m_edges.front() + 1e-12 && range.upper >= m_edges.back() - 1e-12);
+    const double first = stepPosition(range.lower);
+    const double last = stepPosition(range.upper);
+    m_latency = std::move(latency);
+    {
+        const QSignalBlocker blocker(m_axisSwitch);
+        m_axisSwitch->setEnabled(usableLatency() != nullptr);
+        m_axisSwitch->setChecked(m_axis == TimelineAxis::MeasuredTime);
+    }
+    if (before == TimelineAxis::Steps && timeAxis() == TimelineAxis::Steps)
+        return; // nothing on the plot depends on latency
+    rebuild();
+    // Keep the zoom as the same range of operators.
+    if (!whole)
+        m_plot->xAxis->setRange(axisPosition(first), axisPosition(last));
+    m_plot->replot();
+}
+
+void MemoryTimeline::setTimeAxis(TimelineAxis axis)
+{
+    if (axis == m_axis)
+        return;
+    m_axis = axis;
+    {
+        const QSignalBlocker blocker(m_axisSwitch);
+        m_axisSwitch->setChecked(axis == TimelineAxis::MeasuredTime);
+    }
+    rebuild();
+}
+
+void MemoryTimeline::updateStepEdges()
+{
+    const int n = std::max(0, m_data.stepCount);
+    m_edges.assign(static_cast<std::size_t>(n) + 1, 0.0);
+    const Profiler::LatencyProfile* latency = timeAxis() == TimelineAxis::MeasuredTime ? usableLatency() : nullptr;
+    const Profiler::MemoryProblem* p = problem();
+    if (!latency || !p || p->steps.size() != static_cast<std::size_t>(n)) {
+        for (int s = 0; s <= n; ++s)
+            m_edges[static_cast<std::size_t>(s)] = s - 0.5;
+        return;
+    }
+    // Entry steps and operators without a measurement take no time; operators of called subgraphs run inside their
+    // caller's measured time.
+    for (int s = 0; s < n; ++s) {
+        const Profiler::MemoryStep& step = p->steps[static_cast<std::size_t>(s)];
+        double width = 0;
+        if (step.subgraph == latency->subgraph && step.op >= 0
+            && static_cast<std::size_t>(step.op) < latency->layers.size()) {
+            const Profiler::LayerLatency& l = latency->layers[static_cast<std::size_t>(step.op)];
+            if (l.measured())
+                width = latency->hasTime() ? latency->ticksToMs(l.medianTicks) : l.medianTicks;
+        }
+        m_edges[static_cast<std::size_t>(s) + 1] = m_edges[static_cast<std::size_t>(s)] + width;
+    }
+}
+
+double MemoryTimeline::stepLeft(int step) const
+{
+    if (m_edges.empty())
+        return 0;
+    return m_edges[static_cast<std::size_t>(std::clamp(step, 0, static_cast<int>(m_edges.size()) - 1))];
+}
+
+double MemoryTimeline::stepRight(int step) const
+{
+    return stepLeft(step + 1);
+}
+
+double MemoryTimeline::stepCentre(int step) const
+{
+    return (stepLeft(step) + stepRight(step)) / 2;
+}
+
+double MemoryTimeline::stepPosition(double x) const
+{
+    if (m_edges.size() < 2)
+        return 0;
+    const auto it = std::upper_bound(m_edges.begin(), m_edges.end(), x);
+    if (it == m_edges.begin())
+        return 0;
+    if (it == m_edges.end())
+        return static_cast<double>(m_edges.size() - 1);
+    const std::size_t s = static_cast<std::size_t>(it - m_edges.begin()) - 1;
+    const double width = m_edges[s + 1] - m_edges[s];
+    return static_cast<double>(s) + (width > 0 ? (x - m_edges[s]) / width : 0.0);
+}
+
+double MemoryTimeline::axisPosition(double step) const
+{
+    if (m_edges.size() < 2)
+        return 0;
+    const double clamped = std::clamp(step, 0.0, static_cast<double>(m_edges.size() - 1));
+    const auto s = std::min(static_cast<std::size_t>(clamped), m_edges.size() - 2);
+    return m_edges[s] + (clamped - static_cast<double>(s)) * (m_edges[s + 1] - m_edges[s]);
+}
+
 void MemoryTimeline::setDocument(Profiler::ModelDocumentPtr document)
 {
     m_cache = {};
     m_cursorStep = -1;
     MemoryPlotWidget::setDocument(std::move(document));
+    m_axisSwitch->setEnabled(usableLatency() != nullptr);
 }
 
 void MemoryTimeline::followHub()
@@ -140,6 +267,8 @@ void MemoryTimeline::rebuild()
     } else {
         m_data = TimelineData();
     }
+    updateStepEdges();
+    const bool measured = timeAxis() == TimelineAxis::MeasuredTime;
 
     const bool dark = paletteIsDark();
     const QColor text = textColor(this);
@@ -150,9 +279,9 @@ void MemoryTimeline::rebuild()
     QVector<double> keys;
     keys.reserve(samples + 1);
     for (double x : m_data.x)
-        keys << x - 0.5;
+        keys << stepLeft(static_cast<int>(x));
     if (samples > 0)
-        keys << m_data.x.back() + 0.5;
+        keys << stepRight(static_cast<int>(m_data.x.back()));
     QVector<double> cumulative(keys.size(), 0.0);
     QList<QCPGraph*> created;
     for (std::size_t k = 0; k < m_data.series.size(); ++k) {
@@ -250,12 +379,20 @@ void MemoryTimeline::rebuild()
     m_peakText->setPadding(QMargins(4, 1, 4, 1));
     m_peakText->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
 
-    MemoryPlotStyle::updateStepTicks(m_plot->xAxis, m_data.stepLabels, {});
-    m_plot->xAxis->setLabel(m_data.bucketSize > 1
-            ? tr("operator, in execution order (%1 steps, the largest of every %2 shown)")
-                  .arg(m_data.stepCount)
-                  .arg(m_data.bucketSize)
-            : tr("operator, in execution order"));
+    if (measured) {
+        m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        m_plot->xAxis->setTickLabelRotation(0);
+        const Profiler::LatencyProfile& latency = *usableLatency();
+        m_plot->xAxis->setLabel(tr("measured time (%1): each operator as wide as its median latency, %2")
+                                    .arg(latencyUnit(latency), runsSummary(latency)));
+    } else {
+        MemoryPlotStyle::updateStepTicks(m_plot->xAxis, m_data.stepLabels, {});
+        m_plot->xAxis->setLabel(m_data.bucketSize > 1
+                ? tr("operator, in execution order (%1 steps, the largest of every %2 shown)")
+                      .arg(m_data.stepCount)
+                      .arg(m_data.bucketSize)
+                : tr("operator, in execution order"));
+    }
 
     if (m_document) {
         const Profiler::MemoryProblem& p = *planOf(m_document->memory, m_plan).problem;
@@ -285,7 +422,10 @@ void MemoryTimeline::updateRanges()
         top = 1024;
     // Head room for the peak label above the data.
     m_plot->yAxis->setRange(0, top * 1.22);
-    m_plot->xAxis->setRange(-0.5, std::max(1, m_data.stepCount) - 0.5);
+    if (timeAxis() == TimelineAxis::MeasuredTime && m_edges.size() >= 2 && m_edges.back() > m_edges.front())
+        m_plot->xAxis->setRange(m_edges.front(), m_edges.back());
+    else
+        m_plot->xAxis->setRange(-0.5, std::max(1, m_data.stepCount) - 0.5);
 }
 
 void MemoryTimeline::updateHorizontalLines()
@@ -342,14 +482,13 @@ void MemoryTimeline::updatePeakMarker()
     m_peakText->setPositionAlignment(h | Qt::AlignTop);
     m_peakText->setText(m_data.peakLabel);
     // At the top of the plot (the y range leaves head room above the data), the arrow down to the peak.
-    m_peakText->position->setCoords(m_data.peakStep
-            + (h == Qt::AlignLeft         ? -0.5
-                    : h == Qt::AlignRight ? 0.5
-                                          : 0.0),
+    m_peakText->position->setCoords(h == Qt::AlignLeft ? stepLeft(m_data.peakStep)
+            : h == Qt::AlignRight                      ? stepRight(m_data.peakStep)
+                                                       : stepCentre(m_data.peakStep),
         0.02);
     m_peakArrow->start->setParentAnchor(m_peakText->bottom);
     m_peakArrow->start->setCoords(0, 0);
-    m_peakArrow->end->setCoords(m_data.peakStep, static_cast<double>(m_data.peakBytes));
+    m_peakArrow->end->setCoords(stepCentre(m_data.peakStep), static_cast<double>(m_data.peakBytes));
 }
 
 double MemoryTimeline::arenaLineBytes() const
@@ -372,14 +511,35 @@ int MemoryTimeline::stepAt(const QPoint& pos) const
     if (m_data.stepCount <= 0 || !m_plot->axisRect()->rect().contains(pos))
         return -1;
     const double x = m_plot->xAxis->pixelToCoord(pos.x());
-    const int step = static_cast<int>(std::floor(x + 0.5));
-    return step >= 0 && step < m_data.stepCount ? step : -1;
+    if (timeAxis() == TimelineAxis::Steps) {
+        const int step = static_cast<int>(std::floor(x + 0.5));
+        return step >= 0 && step < m_data.stepCount ? step : -1;
+    }
+    // The step whose [left, right) holds x: steps that take no time are never hit.
+    const auto it = std::upper_bound(m_edges.begin(), m_edges.end(), x);
+    if (it == m_edges.begin() || it == m_edges.end())
+        return -1;
+    const int step = static_cast<int>(it - m_edges.begin()) - 1;
+    return step < m_data.stepCount ? step : -1;
 }
 
 QString MemoryTimeline::toolTipForStep(int step) const
 {
     const Profiler::MemoryProblem* p = problem();
-    return p ? stepToolTip(m_document->model, *p, m_data, step) : QString();
+    if (!p)
+        return {};
+    QString text = stepToolTip(m_document->model, *p, m_data, step);
+    const Profiler::LatencyProfile* latency = usableLatency();
+    if (latency && step >= 0 && static_cast<std::size_t>(step) < p->steps.size()) {
+        const Profiler::MemoryStep& s = p->steps[static_cast<std::size_t>(step)];
+        if (s.op >= 0 && s.subgraph == latency->subgraph && static_cast<std::size_t>(s.op) < latency->layers.size()) {
+            const Profiler::LayerLatency& l = latency->layers[static_cast<std::size_t>(s.op)];
+            text += l.measured() ? tr("\nmeasured: %1 median, %2 of the time")
+                                       .arg(formatLatency(*latency, l.medianTicks), formatShare(l.share))
+                                 : tr("\nmeasured: no sample");
+        }
+    }
+    return text;
 }
 
 void MemoryTimeline::selectStep(int step)
@@ -402,12 +562,13 @@ void MemoryTimeline::setCursorStep(int step)
     const bool visible = step >= 0;
     m_cursor->setVisible(visible);
     if (visible) {
-        m_cursor->point1->setCoords(step, 0);
-        m_cursor->point2->setCoords(step, 1);
+        const double x = stepCentre(step);
+        m_cursor->point1->setCoords(x, 0);
+        m_cursor->point2->setCoords(x, 1);
         // Bring the step into view when zoomed in.
         const QCPRange r = m_plot->xAxis->range();
-        if (!r.contains(step))
-            m_plot->xAxis->setRange(step - r.size() / 2, step + r.size() / 2);
+        if (!r.contains(x))
+            m_plot->xAxis->setRange(x - r.size() / 2, x + r.size() / 2);
     }
     m_plot->replot();
 }
@@ -429,8 +590,8 @@ void MemoryTimeline::followTensor(int subgraph, int tensor)
         for (const Profiler::MemoryBuffer& b : p->buffers) {
             if (b.kind == Profiler::MemoryBuffer::Kind::Tensor && b.subgraph == subgraph && b.tensor == tensor
                 && b.last >= std::max(0, b.first)) {
-                m_lifetimeBand->topLeft->setCoords(std::max(0, b.first) - 0.5, 0);
-                m_lifetimeBand->bottomRight->setCoords(b.last + 0.5, 1);
+                m_lifetimeBand->topLeft->setCoords(stepLeft(std::max(0, b.first)), 0);
+                m_lifetimeBand->bottomRight->setCoords(stepRight(b.last), 1);
                 m_lifetimeBand->setVisible(true);
                 break;
             }

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "latency/latency.h"
 #include "memoryplotwidget.h"
 
 #include <QList>
 
 #include <array>
 #include <optional>
+#include <vector>
+
+class QCheckBox;
 
 class QCPGraph;
 class QCPItemLine;
@@ -15,6 +19,12 @@ class QCPItemStraightLine;
 class QCPItemText;
 
 namespace Widgets {
+
+/** What the memory timeline's x axis counts. */
+enum class TimelineAxis {
+    Steps, ///< one unit per operator step
+    MeasuredTime, ///< each step as wide as its operator's median measured latency (ms, or ticks without a tick rate)
+};
 
 /** Live arena memory over the operator steps of one run.
  *
@@ -32,6 +42,20 @@ public:
     ~MemoryTimeline() override;
 
     void setDocument(Profiler::ModelDocumentPtr document) override;
+
+    /** Measured latency for the measured-time axis (nullptr: none; the axis falls back to steps). Keeps the zoom (as a
+     *  range of operators), the cursor and the hover: call it on every new run. */
+    void setLatency(Profiler::LatencyProfilePtr latency);
+    Profiler::LatencyProfilePtr latency() const { return m_latency; }
+    /** Switches the x axis; MeasuredTime takes effect while there is latency for the model's main graph. */
+    void setTimeAxis(TimelineAxis axis);
+    /** The axis shown now (Steps while there is no latency, whatever was asked). */
+    TimelineAxis timeAxis() const;
+    /** The switch above the plot (disabled without latency). */
+    QCheckBox* timeAxisSwitch() const { return m_axisSwitch; }
+    /** x of the left edge of `step` and of the right edge of the last step on the current axis. */
+    double stepLeft(int step) const;
+    double stepRight(int step) const;
 
     qint64 ramBudget() const { return m_ramBudget; }
 
@@ -75,6 +99,13 @@ private:
     void followOperator(int subgraph, int op) override;
     void followTensor(int subgraph, int tensor) override;
     void followHub(); ///< shows what the hub has selected now
+    /** Step edges on the current axis: m_edges[s] .. m_edges[s + 1] is step s. */
+    void updateStepEdges();
+    double stepCentre(int step) const;
+    /** Fractional step under axis position x (for keeping the zoom when the edges move). */
+    double stepPosition(double x) const;
+    double axisPosition(double step) const;
+    const Profiler::LatencyProfile* usableLatency() const;
 
     qint64 m_ramBudget = 0;
     std::array<std::optional<TimelineData>, 3> m_cache; // per PlanKind, computed on first use
@@ -92,6 +123,10 @@ private:
     QCPItemRect* m_lifetimeBand = nullptr;
     int m_cursorStep = -1;
     int m_hoverStep = -1;
+    Profiler::LatencyProfilePtr m_latency;
+    TimelineAxis m_axis = TimelineAxis::Steps; ///< as asked
+    std::vector<double> m_edges;
+    QCheckBox* m_axisSwitch = nullptr;
     QPoint m_pressPos;
 };
 

@@ -2,12 +2,15 @@
 #include "propertiespanel.h"
 
 #include "categorycolors.h"
+#include "heatscale.h"
 #include "layertablemodel.h"
 #include "selectionhub.h"
 
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QScrollBar>
+#include <QSet>
 #include <QStackedWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -63,8 +66,10 @@ QColor unsupportedColor()
 class TreeWriter
 {
 public:
-    TreeWriter(QTreeWidget* tree, const Profiler::ModelDocument& doc, int subgraph)
+    TreeWriter(QTreeWidget* tree, const Profiler::ModelDocument& doc, int subgraph,
+        const Profiler::LatencyProfile* latency = nullptr)
         : m_tree(tree)
+        , m_latency(latency)
         , m_doc(doc)
         , m_subgraphIndex(subgraph)
         , m_sg(doc.model.subgraphs[static_cast<std::size_t>(subgraph)])
@@ -127,6 +132,9 @@ public:
             }
         }
 
+        if (m_latency && m_latency->subgraph == m_subgraphIndex)
+            writeLatency(opIndex);
+
         writeTensorList(PropertiesPanel::tr("Inputs"), PropertiesPanel::tr("input %1"), op.inputs);
         writeTensorList(PropertiesPanel::tr("Outputs"), PropertiesPanel::tr("output %1"), op.outputs);
         if (!op.intermediates.empty())
@@ -180,7 +188,76 @@ public:
         writeMemory(tensorIndex);
     }
 
+    /** The session behind the latency figures: where they come from and what went into them. */
+    static void writeSession(QTreeWidget* tree, const Profiler::LatencyProfile& p)
+    {
+        QTreeWidgetItem* s = section(tree, PropertiesPanel::tr("Measured session"));
+        row(s, PropertiesPanel::tr("Source"), p.source.isEmpty() ? PropertiesPanel::tr("unknown") : p.source);
+        if (!p.boardName.isEmpty())
+            row(s, PropertiesPanel::tr("Board"), p.boardName);
+        row(s, PropertiesPanel::tr("Tick rate"),
+            p.hasTime() ? PropertiesPanel::tr("%1 Hz").arg(formatTicks(p.tickHz))
+                        : PropertiesPanel::tr("unknown (latencies in ticks)"));
+        if (p.cpuHz > 0)
+            row(s, PropertiesPanel::tr("CPU clock"), PropertiesPanel::tr("%1 Hz").arg(formatTicks(p.cpuHz)));
+        row(s, PropertiesPanel::tr("Runs"),
+            PropertiesPanel::tr("%1 received, %2 used").arg(p.runsTotal).arg(p.runsUsed));
+        row(s, PropertiesPanel::tr("Warm-up"),
+            p.warmupRun >= 0 ? PropertiesPanel::tr("first run set aside") : PropertiesPanel::tr("none set aside"));
+        if (p.runsIncomplete > 0)
+            row(s, PropertiesPanel::tr("Cut short"), QString::number(p.runsIncomplete));
+        row(s, PropertiesPanel::tr("Measured operators"),
+            PropertiesPanel::tr("%1 of %2").arg(p.measuredLayers()).arg(p.layers.size()));
+        row(s, PropertiesPanel::tr("Sum of medians"), formatLatency(p, p.totalMedianTicks));
+        if (!std::isnan(p.runTotalMedianTicks)) {
+            row(s, PropertiesPanel::tr("Whole run"),
+                PropertiesPanel::tr("%1 median (%2 to %3)")
+                    .arg(formatLatency(p, p.runTotalMedianTicks), formatLatency(p, p.runTotalMinTicks),
+                        formatLatency(p, p.runTotalMaxTicks)));
+        }
+        row(s, PropertiesPanel::tr("Rejected samples"), QString::number(p.samplesRejected));
+        if (!p.warnings.empty()) {
+            QTreeWidgetItem* w = section(tree, PropertiesPanel::tr("Warnings (%1)").arg(p.warnings.size()));
+            for (const QString& warning : p.warnings) {
+                QTreeWidgetItem* item = row(w, QString(), warning);
+                item->setFirstColumnSpanned(true);
+                item->setText(0, warning);
+                item->setToolTip(0, warning);
+            }
+        }
+    }
+
 private:
+    void writeLatency(int op)
+    {
+        const Profiler::LatencyProfile& p = *m_latency;
+        QTreeWidgetItem* s = section(PropertiesPanel::tr("Measured latency"));
+        const Profiler::LayerLatency* l = op >= 0 && static_cast<std::size_t>(op) < p.layers.size()
+            ? &p.layers[static_cast<std::size_t>(op)]
+            : nullptr;
+        if (!l || !l->measured()) {
+            row(s, PropertiesPanel::tr("Median"), PropertiesPanel::tr("not measured"));
+        } else {
+            QTreeWidgetItem* median = row(s, PropertiesPanel::tr("Median"), formatLatency(p, l->medianTicks));
+            median->setIcon(1, swatch(heatScaleColor(heatPosition(l->share, maximumShare(p)))));
+            if (p.hasTime())
+                row(s, PropertiesPanel::tr("Median ticks"), formatTicks(l->medianTicks));
+            row(s, PropertiesPanel::tr("Mean"), formatLatency(p, l->meanTicks));
+            row(s, PropertiesPanel::tr("Min"), formatLatency(p, l->minTicks));
+            row(s, PropertiesPanel::tr("Max"), formatLatency(p, l->maxTicks));
+            row(s, PropertiesPanel::tr("Std. deviation"), formatLatency(p, l->stddevTicks));
+            row(s, PropertiesPanel::tr("Share of measured time"), formatShare(l->share));
+            if (!std::isnan(l->cyclesPerMac))
+                row(s, PropertiesPanel::tr("Cycles per MAC"), formatCyclesPerMac(l->cyclesPerMac));
+        }
+        row(s, PropertiesPanel::tr("Samples"), QString::number(l ? l->samples : 0));
+        row(s, PropertiesPanel::tr("Rejected"), QString::number(l ? l->rejected : 0));
+        row(s, PropertiesPanel::tr("Warm-up run"),
+            l && l->warmupTicks ? formatLatency(p, *l->warmupTicks)
+                                : (p.warmupRun >= 0 ? PropertiesPanel::tr("no sample") : PropertiesPanel::tr("none")));
+        row(s, PropertiesPanel::tr("Runs"), runsSummary(p));
+    }
+
     const Profiler::LayerInfo* layerOf(int op) const
     {
         const auto& layers = m_doc.analyses[static_cast<std::size_t>(m_subgraphIndex)].layers;
@@ -247,9 +324,11 @@ private:
         return PropertiesPanel::tr("%1: subgraph %2, operator %3 %4").arg(step).arg(ms.subgraph).arg(ms.op).arg(type);
     }
 
-    QTreeWidgetItem* section(const QString& title)
+    QTreeWidgetItem* section(const QString& title) { return section(m_tree, title); }
+
+    static QTreeWidgetItem* section(QTreeWidget* tree, const QString& title)
     {
-        auto* item = new QTreeWidgetItem(m_tree, { title });
+        auto* item = new QTreeWidgetItem(tree, { title });
         QFont font = item->font(0);
         font.setBold(true);
         item->setFont(0, font);
@@ -470,6 +549,7 @@ private:
     }
 
     QTreeWidget* m_tree;
+    const Profiler::LatencyProfile* m_latency;
     const Profiler::ModelDocument& m_doc;
     int m_subgraphIndex;
     const Profiler::Subgraph& m_sg;
@@ -550,9 +630,57 @@ QString PropertiesPanel::title() const
     return m_title->text();
 }
 
+void PropertiesPanel::setLatency(Profiler::LatencyProfilePtr latency)
+{
+    m_latency = std::move(latency);
+    refresh();
+}
+
+void PropertiesPanel::refresh()
+{
+    // Rebuilding the tree would scroll to the top and expand every section: remember both.
+    const int scroll = m_tree->verticalScrollBar()->value();
+    QSet<QString> collapsed;
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = m_tree->topLevelItem(i);
+        if (!item->isExpanded())
+            collapsed.insert(item->text(0).section(QLatin1String(" ("), 0, 0));
+    }
+    switch (m_shown) {
+    case Shown::Operator:
+        showOperator(m_subgraph, m_shownIndex);
+        break;
+    case Shown::Tensor:
+        showTensor(m_subgraph, m_shownIndex);
+        break;
+    case Shown::Nothing:
+        showNothing();
+        break;
+    }
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = m_tree->topLevelItem(i);
+        if (collapsed.contains(item->text(0).section(QLatin1String(" ("), 0, 0)))
+            item->setExpanded(false);
+    }
+    m_tree->verticalScrollBar()->setValue(scroll);
+}
+
+void PropertiesPanel::showSession()
+{
+    TreeWriter::writeSession(m_tree, *m_latency);
+    const Profiler::LatencyProfile& p = *m_latency;
+    showTree(tr("Measured session \u00b7 %1").arg(p.boardName.isEmpty() ? p.source : p.boardName));
+}
+
 void PropertiesPanel::showNothing()
 {
+    m_shown = Shown::Nothing;
+    m_shownIndex = -1;
     m_tree->clear();
+    if (m_latency && m_document) {
+        showSession();
+        return;
+    }
     m_title->clear();
     m_title->hide();
     m_stack->setCurrentWidget(m_empty);
@@ -584,8 +712,10 @@ void PropertiesPanel::showOperator(int subgraph, int op)
         return;
     }
     m_subgraph = subgraph;
+    m_shown = Shown::Operator;
+    m_shownIndex = op;
     m_tree->clear();
-    TreeWriter(m_tree, *m_document, subgraph).writeOperator(op);
+    TreeWriter(m_tree, *m_document, subgraph, m_latency.get()).writeOperator(op);
     showTree(tr("Operator %1 \u00b7 %2").arg(op).arg(sg->operators[static_cast<std::size_t>(op)].type));
 }
 
@@ -597,6 +727,8 @@ void PropertiesPanel::showTensor(int subgraph, int tensor)
         return;
     }
     m_subgraph = subgraph;
+    m_shown = Shown::Tensor;
+    m_shownIndex = tensor;
     m_tree->clear();
     TreeWriter(m_tree, *m_document, subgraph).writeTensor(tensor);
     const Profiler::Tensor& t = sg->tensors[static_cast<std::size_t>(tensor)];

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "document/modeldocument.h"
+#include "latency/latency.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -35,6 +36,10 @@ public:
     void setDocument(Profiler::ModelDocumentPtr document);
     /** Follows `hub` from now on and reports link clicks to it; nullptr detaches. */
     void setSelectionHub(SelectionHub* hub);
+    /** Adds a "Measured latency" section to operators of the profiled subgraph, and shows the session's summary when
+     *  nothing is selected; nullptr removes both. Keeps the scroll position and collapsed sections, so this can
+     *  follow every new run. */
+    void setLatency(Profiler::LatencyProfilePtr latency);
 
     QTreeWidget* tree() const { return m_tree; }
     /** True while the panel shows its "nothing selected" text instead of the tree. */
@@ -51,6 +56,8 @@ private:
     void followLink(QTreeWidgetItem* item);
     void openLink(LinkKind kind, int index);
     void showTree(const QString& title);
+    void showSession();
+    void refresh(); ///< shows the current selection again with the current latency
     /** Subgraph `subgraph` of the document when it and its analysis exist; nullptr otherwise. */
     const Profiler::Subgraph* subgraphAt(int subgraph) const;
 
@@ -61,6 +68,10 @@ private:
     QLabel* m_empty = nullptr;
     QTreeWidget* m_tree = nullptr;
     int m_subgraph = 0;
+    Profiler::LatencyProfilePtr m_latency;
+    enum class Shown { Nothing, Operator, Tensor };
+    Shown m_shown = Shown::Nothing;
+    int m_shownIndex = -1;
 };
 
 } // namespace Widgets

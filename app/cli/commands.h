@@ -22,4 +22,8 @@ int runLayout(const QStringList& arguments, QTextStream& out, QTextStream& err);
 /** `tinyscope-cli memory MODEL [--json] [-o FILE]` */
 int runMemory(const QStringList& arguments, QTextStream& out, QTextStream& err);
 
+/** `tinyscope-cli firmware-workload MODEL [-o FILE] [--scale N]`: the example firmware's per-layer workload header
+ *  (devices/stub/examples, docs/board-stub.md). */
+int runFirmwareWorkload(const QStringList& arguments, QTextStream& out, QTextStream& err);
+
 } // namespace Cli

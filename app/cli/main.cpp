@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // tinyscope-cli: TinyScope without a display, for scripts and CI.
 #include "commands.h"
+#include "reportcommands.h"
 
 #include <QCoreApplication>
 
@@ -17,6 +18,12 @@ const char kUsage[] = "Usage: tinyscope-cli <command> [options]\n"
                       "          tensor arena: TFLM's plan, lower bound, best plan, reordering, timeline\n"
                       "  layout MODEL [--json] [-o FILE] [--subgraph N]\n"
                       "          the graph layout: node boxes, edge routes, crossings, time taken\n"
+                      "  check MODEL --board NAME|FILE [--json]\n"
+                      "          does it fit the board? exit 0 fits, 1 does not fit or unsupported operators\n"
+                      "  report MODEL [--board NAME|FILE]... [--session LOG] [--tick-hz HZ] -o DIR\n"
+                      "          report.html, layers.csv/json, memory.json, Model Explorer node data\n"
+                      "  firmware-workload MODEL [-o FILE] [--scale N]\n"
+                      "          C header of per-layer MAC loops for the example firmware (devices/stub/examples)\n"
                       "\n"
                       "Run 'tinyscope-cli <command> --help' for a command's options.\n"
                       "Exit codes: 0 success, 1 a check said no, 2 error (the message names the file and reason).\n";
@@ -49,6 +56,12 @@ int main(int argc, char** argv)
         return Cli::runMemory(args, out, err);
     if (command == QLatin1String("layout"))
         return Cli::runLayout(args, out, err);
+    if (command == QLatin1String("check"))
+        return Cli::runCheck(args, out, err);
+    if (command == QLatin1String("report"))
+        return Cli::runReport(args, out, err);
+    if (command == QLatin1String("firmware-workload"))
+        return Cli::runFirmwareWorkload(args, out, err);
     err << "tinyscope-cli: unknown command \"" << command << "\"\n\n" << kUsage;
     return Cli::ExitError;
 }

@@ -7,6 +7,8 @@
 #include <QCommandLineParser>
 #include <QSettings>
 
+#include <memory>
+
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
@@ -23,6 +25,10 @@ int main(int argc, char** argv)
     const QCommandLineOption selectOpt(QStringLiteral("select"),
         QStringLiteral("Select operator <n> of the main graph once the model is open."), QStringLiteral("n"));
     parser.addOption(selectOpt);
+    const QCommandLineOption simulatedOpt(QStringLiteral("simulated-board"),
+        QStringLiteral("Profile the model (the bundled example when none is given) on a simulated board, with runs "
+                       "streaming until stopped."));
+    parser.addOption(simulatedOpt);
     parser.process(app);
 
     MainWindow window;
@@ -33,10 +39,23 @@ int main(int argc, char** argv)
             [&window, op] { window.selectionHub()->selectOperator(0, op); }, Qt::QueuedConnection);
     }
     const QStringList models = parser.positionalArguments();
+    const bool simulated = parser.isSet(simulatedOpt);
+    if (simulated) {
+        // Once, for the model opened now: a model opened later starts without a board.
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = QObject::connect(
+            &window, &MainWindow::documentShown, &window,
+            [&window, connection] {
+                QObject::disconnect(*connection);
+                window.connectSimulatedBoard(0);
+            },
+            Qt::QueuedConnection);
+    }
     QSettings settings;
     if (!models.isEmpty()) {
         window.openModel(models.first());
-    } else if (!settings.value(QStringLiteral("files/exampleShown")).toBool() || window.recentFiles().isEmpty()) {
+    } else if (simulated || !settings.value(QStringLiteral("files/exampleShown")).toBool()
+        || window.recentFiles().isEmpty()) {
         // First start (or nothing opened yet): show the bundled example so there is something to explore.
         settings.setValue(QStringLiteral("files/exampleShown"), true);
         window.openModel(MainWindow::exampleModelPath());

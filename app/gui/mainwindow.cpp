@@ -1,22 +1,37 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "latencysources.h"
 #include "modelloader.h"
 
 #include "arenamap.h"
 #include "boardfitpanel.h"
 #include "graphview.h"
+#include "latencycomparisonview.h"
 #include "layertableview.h"
 #include "memorytimeline.h"
 #include "messagebanner.h"
+#include "profilingpanel.h"
 #include "propertiespanel.h"
 #include "selectionhub.h"
+
+#include "simboardconfig.h"
+
+#include "protocol/modelid.h"
+#include "session/serialsession.h"
+#include "sim/simulatedboard.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -27,18 +42,25 @@
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTabWidget>
-#include <QToolBar>
 #include <QTimer>
+#include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
 
 namespace {
 
 constexpr int kMaxRecentFiles = 10;
+constexpr int kLatencyUpdateMs = 200; ///< live runs recompute the profile at most five times a second
+constexpr int kMaxLatencyUpdateMs = 5000; ///< ... and at least every five seconds, however long the capture
+constexpr int kMaxBannerWarnings = 3;
 
 QString bytesText(std::int64_t bytes)
 {
@@ -98,9 +120,18 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_cancel, &QToolButton::clicked, m_loader, &ModelLoader::cancel);
     connect(m_boardFit, &Widgets::BoardFitPanel::boardChanged, this,
         [this](const QString&, qint64 ramBudget, qint64) { m_timeline->setRamBudget(ramBudget); });
+    createProfiling();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The session and the simulated board go first, while every view they report to still exists: a session closing
+    // its port may still signal.
+    m_latencyTimer->stop();
+    m_session->disconnect();
+    delete m_session;
+    delete m_simBoard.data();
+}
 
 QString MainWindow::exampleModelPath()
 {
@@ -161,12 +192,35 @@ void MainWindow::createViews()
     connect(m_timeline, &Widgets::MemoryTimeline::planChanged, m_arenaMap, &Widgets::ArenaMap::setPlan);
     connect(m_arenaMap, &Widgets::ArenaMap::planChanged, m_timeline, &Widgets::MemoryTimeline::setPlan);
 
+    // Live profiling: the panel shares the right side with the board fit (a tab), the comparison the bottom with the
+    // layer table. Both stay out of the way until used.
+    m_session = new Devices::SerialSession(this);
+    m_profilingPanel = new Widgets::ProfilingPanel(this);
+    m_profilingPanel->setSession(m_session);
+    auto* profilingScroll = new QScrollArea(this);
+    profilingScroll->setWidget(m_profilingPanel);
+    profilingScroll->setWidgetResizable(true);
+    profilingScroll->setFrameShape(QFrame::NoFrame);
+    m_profilingDock = makeDock(tr("Profiling"), QStringLiteral("profilingDock"), profilingScroll, this);
+    tabifyDockWidget(boardDock, m_profilingDock);
+    boardDock->raise();
+    m_comparison = new Widgets::LatencyComparisonView(this);
+    m_comparisonDock = makeDock(tr("Latency comparison"), QStringLiteral("comparisonDock"), m_comparison, this);
+    tabifyDockWidget(layersDock, m_comparisonDock);
+    layersDock->raise();
+    m_comparisonDock->hide();
+    connect(
+        m_comparison, &Widgets::LatencyComparisonView::operatorClicked, m_hub, &Widgets::SelectionHub::selectOperator);
+
     m_viewMenu = new QMenu(tr("&View"), this);
-    for (QDockWidget* dock : { layersDock, memoryDock, propertiesDock, boardDock })
+    for (QDockWidget* dock : { layersDock, memoryDock, propertiesDock, boardDock, m_profilingDock, m_comparisonDock })
         m_viewMenu->addAction(dock->toggleViewAction());
 
     m_summary = new QLabel(this);
     statusBar()->addWidget(m_summary, 1);
+    m_latencySummary = new QLabel(this);
+    m_latencySummary->setObjectName(QStringLiteral("latencySummary"));
+    statusBar()->addWidget(m_latencySummary);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 1000);
     m_progress->setMaximumWidth(220);
@@ -215,6 +269,8 @@ void MainWindow::createActions()
         });
     }
 
+    createProfilingActions(menuBar()->addMenu(tr("&Profile")));
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About TinyScope"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
@@ -247,6 +303,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     m_loader->cancel();
+    m_session->disconnectFromBoard(); // the run in progress is kept as cut, and written to the session file
     event->accept();
 }
 
@@ -290,6 +347,12 @@ void MainWindow::openDialog()
 
 void MainWindow::showDocument(const QString& path, Profiler::ModelDocumentPtr document)
 {
+    // Measurements belong to the model they were made for: a new model starts without any. A board (simulated or
+    // real) was profiling the old one, so it is disconnected; its runs stay in its session file.
+    const bool wasConnected = m_session->state() != Devices::SessionState::Disconnected
+        && m_session->state() != Devices::SessionState::Failed;
+    m_session->disconnectFromBoard();
+    dropSimulatedBoard();
     m_document = std::move(document);
     m_path = path;
     m_hub->clear();
@@ -300,6 +363,9 @@ void MainWindow::showDocument(const QString& path, Profiler::ModelDocumentPtr do
     m_timeline->setDocument(m_document);
     m_arenaMap->setDocument(m_document);
     m_boardFit->setDocument(m_document);
+    m_profilingPanel->setExpectedModelId(std::nullopt); // known once a session starts (it reads the file)
+    clearMeasurements();
+    m_profilingPanel->setNote(wasConnected ? tr("Disconnected: another model was opened.") : QString());
     const QString name = path == exampleModelPath() ? tr("example model (DS-CNN keyword spotter)")
                                                     : QFileInfo(path).fileName();
     setWindowTitle(tr("%1 - TinyScope").arg(name));
@@ -390,4 +456,447 @@ void MainWindow::applyTheme(const QString& theme)
     } else {
         QApplication::setPalette(systemPalette);
     }
+}
+
+// ---- Live profiling -------------------------------------------------------------------------------------------------
+
+Devices::SimulatedBoard* MainWindow::simulatedBoard() const
+{
+    return m_simBoard.data();
+}
+
+QString MainWindow::sessionDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/sessions");
+}
+
+void MainWindow::createProfiling()
+{
+    m_latencyTimer = new QTimer(this);
+    m_latencyTimer->setSingleShot(true);
+    m_latencyTimer->setInterval(kLatencyUpdateMs);
+    connect(m_latencyTimer, &QTimer::timeout, this, &MainWindow::updateLiveLatency);
+
+    // Direct connection: the session file and model are set before the panel hands the settings to the session.
+    connect(m_profilingPanel, &Widgets::ProfilingPanel::aboutToConnect, this, &MainWindow::prepareConnection,
+        Qt::DirectConnection);
+    connect(m_profilingPanel, &Widgets::ProfilingPanel::modelMismatchFound, this, [this](const QString& text) {
+        m_banner->showMessage(
+            Widgets::MessageBanner::Severity::Warning, tr("Board on %1 %2").arg(m_session->settings().portName, text));
+    });
+    connect(m_session, &Devices::SerialSession::runCaptured, this, [this](int) { scheduleLatencyUpdate(); });
+    connect(m_session, &Devices::SerialSession::boardIdentified, this, [this] { scheduleLatencyUpdate(); });
+    // Queued, so that the state is settled: an unplug reports an error and then goes Reconnecting, which the panel
+    // shows (and the retries would repeat the message every 500 ms); that is no error for the banner.
+    connect(
+        m_session, &Devices::SerialSession::errorOccurred, this,
+        [this](const QString& text) {
+            if (m_session->state() != Devices::SessionState::Reconnecting)
+                m_banner->showMessage(Widgets::MessageBanner::Severity::Error, text);
+        },
+        Qt::QueuedConnection);
+    connect(m_session, &Devices::SerialSession::stateChanged, this, [this](Devices::SessionState state) {
+        if (state == Devices::SessionState::Idle && m_autoStartRuns) {
+            const quint32 runs = *m_autoStartRuns;
+            m_autoStartRuns.reset();
+            m_session->startRuns(runs);
+        } else if (state == Devices::SessionState::Reconnecting) {
+            statusBar()->showMessage(
+                tr("%1 went away: reconnecting; completed runs are kept").arg(m_session->settings().portName), 5000);
+        } else if (state == Devices::SessionState::Failed) {
+            m_autoStartRuns.reset();
+            const QString reason = m_session->errorText();
+            m_banner->showMessage(Widgets::MessageBanner::Severity::Error,
+                reason.isEmpty() ? tr("%1: the session failed").arg(m_session->settings().portName) : reason);
+        } else if (state == Devices::SessionState::Disconnected) {
+            m_autoStartRuns.reset();
+        }
+        updateProfilingActions();
+    });
+}
+
+void MainWindow::createProfilingActions(QMenu* menu)
+{
+    m_connectBoardAction = menu->addAction(tr("&Connect to Board..."), this, [this] {
+        m_profilingDock->show();
+        m_profilingDock->raise();
+        m_profilingPanel->refreshPorts();
+        m_profilingPanel->portCombo()->setFocus();
+    });
+    m_connectSimAction = menu->addAction(
+        tr("Connect to &Simulated Board"), this, [this] { connectSimulatedBoard(m_profilingPanel->runCount()); });
+    m_connectSimAction->setToolTip(tr("Profile the open model on a simulated board (cost-model latencies)"));
+    menu->addSeparator();
+    m_startAction = menu->addAction(tr("S&tart Runs"), m_profilingPanel, &Widgets::ProfilingPanel::startRuns);
+    m_startAction->setShortcut(Qt::Key_F5);
+    m_stopAction = menu->addAction(tr("St&op"), m_profilingPanel, &Widgets::ProfilingPanel::stop);
+    m_stopAction->setShortcut(Qt::SHIFT | Qt::Key_F5);
+    m_disconnectAction
+        = menu->addAction(tr("&Disconnect"), m_profilingPanel, &Widgets::ProfilingPanel::disconnectFromBoard);
+    menu->addSeparator();
+    m_importLogAction = menu->addAction(tr("&Import TFLM Log..."), this, [this] {
+        const QString path
+            = pickMeasurementFile(tr("Import TFLM MicroProfiler Log"), tr("Logs (*.txt *.log *.csv);;All files (*)"));
+        if (!path.isEmpty())
+            importTflmLog(path);
+    });
+    m_openSessionAction = menu->addAction(tr("Open S&ession..."), this, [this] {
+        const QString path
+            = pickMeasurementFile(tr("Open Session"), tr("TinyScope sessions (*.tsession);;All files (*)"));
+        if (!path.isEmpty())
+            openSession(path);
+    });
+    m_compareAction = menu->addAction(tr("Co&mpare with Session..."), this, [this] {
+        const QString path = pickMeasurementFile(tr("Compare with Session or TFLM Log"),
+            tr("Sessions and logs (*.tsession *.txt *.log *.csv);;All files (*)"));
+        if (!path.isEmpty())
+            compareWith(path);
+    });
+    menu->addSeparator();
+    m_clearAction = menu->addAction(tr("C&lear Measurements"), this, &MainWindow::clearMeasurements);
+    updateProfilingActions();
+}
+
+void MainWindow::updateProfilingActions()
+{
+    if (!m_clearAction)
+        return; // still building the window
+    const Devices::SessionState state = m_session->state();
+    const bool connected = state != Devices::SessionState::Disconnected && state != Devices::SessionState::Failed;
+    const bool haveModel = m_document && !m_document->model.subgraphs.empty();
+    m_connectSimAction->setEnabled(haveModel);
+    m_startAction->setEnabled(state == Devices::SessionState::Idle);
+    m_stopAction->setEnabled(state == Devices::SessionState::Running);
+    m_disconnectAction->setEnabled(connected);
+    m_importLogAction->setEnabled(haveModel);
+    m_openSessionAction->setEnabled(haveModel);
+    m_compareAction->setEnabled(haveModel && m_latency);
+    m_clearAction->setEnabled(m_latency || !m_session->capture().runs.empty());
+}
+
+QString MainWindow::pickMeasurementFile(const QString& title, const QString& filter)
+{
+    const QString key = QStringLiteral("profiling/lastDir");
+    const QString dir = QSettings().value(key, sessionDirectory()).toString();
+    const QString path = QFileDialog::getOpenFileName(this, title, dir, filter);
+    if (!path.isEmpty())
+        QSettings().setValue(key, QFileInfo(path).absolutePath());
+    return path;
+}
+
+int MainWindow::profiledOperatorCount() const
+{
+    if (!m_document || m_document->model.subgraphs.empty())
+        return 0;
+    return static_cast<int>(m_document->model.subgraphs[0].operators.size());
+}
+
+std::vector<qint64> MainWindow::profiledMacs() const
+{
+    std::vector<qint64> macs;
+    if (!m_document || m_document->analyses.empty())
+        return macs;
+    for (const Profiler::LayerInfo& layer : m_document->analyses[0].layers)
+        macs.push_back(layer.macs);
+    return macs;
+}
+
+std::optional<std::pair<QString, quint32>> MainWindow::modelFingerprint() const
+{
+    QFile file(m_path);
+    if (m_path.isEmpty() || !file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QByteArray bytes = file.readAll();
+    return std::pair { QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()),
+        Devices::modelIdForFile(bytes) };
+}
+
+void MainWindow::prepareConnection(const Devices::SerialSettings& settings)
+{
+    // A new connection starts a new capture and a new file; the previous one is complete on disk.
+    const Devices::SimulatedBoard* simBoard = m_simBoard.data();
+    if (simBoard && simBoard->slavePath() != settings.portName)
+        dropSimulatedBoard(); // the user connects elsewhere: nobody will read the simulated board again
+    m_latencyTimer->stop();
+    m_session->clearCapture();
+    m_measured = {};
+    m_liveRunsConverted = 0;
+    m_liveWarningShown = false;
+    m_showLive = true;
+    m_latencyTimer->setInterval(kLatencyUpdateMs);
+    m_profilingPanel->setNote(QString());
+    applyLatency(nullptr);
+
+    const auto fingerprint = modelFingerprint();
+    m_session->setModel(fingerprint ? m_path : QString(), fingerprint ? fingerprint->first : QString());
+    m_profilingPanel->setExpectedModelId(fingerprint ? std::optional<quint32>(fingerprint->second) : std::nullopt);
+
+    m_session->setSettings(settings); // before the file: its header names the port
+    const QString dir = sessionDirectory();
+    QString base = m_path.isEmpty() ? QStringLiteral("session") : QFileInfo(m_path).completeBaseName();
+    base += QLatin1Char('-') + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    QString path = dir + QLatin1Char('/') + base + QStringLiteral(".tsession");
+    for (int n = 2; QFileInfo::exists(path); ++n)
+        path = dir + QLatin1Char('/') + base + QStringLiteral("-%1.tsession").arg(n);
+    if (!QDir().mkpath(dir) || !m_session->setSessionFile(path)) {
+        const QString reason
+            = m_session->errorText().isEmpty() ? tr("%1: cannot create the folder").arg(dir) : m_session->errorText();
+        m_session->setSessionFile(QString());
+        m_banner->showMessage(Widgets::MessageBanner::Severity::Warning,
+            tr("The runs from %1 are kept in memory only: %2").arg(settings.portName, reason));
+    }
+}
+
+void MainWindow::scheduleLatencyUpdate()
+{
+    updateProfilingActions();
+    if (m_showLive && !m_latencyTimer->isActive())
+        m_latencyTimer->start();
+}
+
+void MainWindow::updateLiveLatency()
+{
+    if (!m_showLive || !m_document)
+        return;
+    const Devices::Capture& capture = m_session->capture();
+    if (capture.runs.size() < m_liveRunsConverted) { // the capture was cleared behind our back
+        m_measured.runs.clear();
+        m_liveRunsConverted = 0;
+    }
+    const int operators = profiledOperatorCount();
+    QStringList warnings;
+    for (std::size_t i = m_liveRunsConverted; i < capture.runs.size(); ++i)
+        m_measured.runs.push_back(LatencySources::measuredRunFromCapture(capture.runs[i], operators, &warnings));
+    m_liveRunsConverted = capture.runs.size();
+    m_measured.source = m_simBoard ? tr("simulated board on %1").arg(m_session->settings().portName) : capture.source;
+    if (capture.board) {
+        m_measured.boardName = capture.board->boardName;
+        m_measured.tickHz = capture.board->tickHz;
+        m_measured.cpuHz = capture.board->cpuHz;
+    }
+    if (!warnings.isEmpty() && !m_liveWarningShown) {
+        m_liveWarningShown = true; // once per connection: a wrong model would repeat it on every run
+        showConversionWarnings(tr("Board on %1").arg(m_session->settings().portName), warnings);
+    }
+    // The statistics run over every run so far (about 40 ms for 100 operators x 10,000 runs): once they take
+    // longer than a fifth of the update interval, updates space out so that the window stays responsive.
+    QElapsedTimer timer;
+    timer.start();
+    recomputeLatency();
+    const auto spent = static_cast<int>(std::min<qint64>(timer.elapsed(), kMaxLatencyUpdateMs));
+    m_latencyTimer->setInterval(std::clamp(5 * spent, kLatencyUpdateMs, kMaxLatencyUpdateMs));
+}
+
+void MainWindow::recomputeLatency()
+{
+    const int operators = profiledOperatorCount();
+    if (operators == 0 || m_measured.runs.empty()) {
+        applyLatency(nullptr);
+        return;
+    }
+    applyLatency(std::make_shared<const Profiler::LatencyProfile>(
+        Profiler::computeLatency(m_measured, operators, profiledMacs())));
+}
+
+void MainWindow::applyLatency(Profiler::LatencyProfilePtr profile)
+{
+    // A new measurement (nothing shown before) switches the timeline to measured time; later updates keep whatever
+    // axis the user chose since.
+    const bool first = !m_latency && profile;
+    m_latency = std::move(profile);
+    if (first)
+        m_timeline->setTimeAxis(Widgets::TimelineAxis::MeasuredTime);
+    m_graph->setLatency(m_latency);
+    m_table->setLatency(m_latency);
+    m_timeline->setLatency(m_latency);
+    m_properties->setLatency(m_latency);
+    if (m_latency) {
+        const Profiler::LatencyProfile& p = *m_latency;
+        const double total = std::isnan(p.runTotalMedianTicks) ? p.totalMedianTicks : p.runTotalMedianTicks;
+        const QString time = p.hasTime() ? tr("%1 ms").arg(p.ticksToMs(total), 0, 'f', 2)
+                                         : tr("%1 ticks").arg(QLocale().toString(total, 'f', 0));
+        m_latencySummary->setText(tr("measured: %1 per run (median of %2 runs)").arg(time).arg(p.runsUsed));
+        m_latencySummary->setToolTip(p.source);
+    } else {
+        m_latencySummary->clear();
+        m_latencySummary->setToolTip(QString());
+    }
+    updateProfilingActions();
+    Q_EMIT latencyChanged();
+}
+
+void MainWindow::showConversionWarnings(const QString& what, const QStringList& warnings)
+{
+    if (warnings.isEmpty())
+        return;
+    QStringList shown = warnings.mid(0, kMaxBannerWarnings);
+    QString text = tr("%1: %2").arg(what, shown.join(QStringLiteral("; ")));
+    if (warnings.size() > kMaxBannerWarnings)
+        text += tr(" (and %1 more)").arg(warnings.size() - kMaxBannerWarnings);
+    m_banner->showMessage(Widgets::MessageBanner::Severity::Warning, text, warnings.join(QLatin1Char('\n')));
+}
+
+void MainWindow::dropSimulatedBoard()
+{
+    m_autoStartRuns.reset();
+    delete m_simBoard.data(); // the session was disconnected first: nobody reads the pseudo-terminal any more
+}
+
+bool MainWindow::connectSimulatedBoard(quint32 runs)
+{
+    if (profiledOperatorCount() == 0) {
+        m_banner->showMessage(Widgets::MessageBanner::Severity::Error,
+            tr("Open a model first: the simulated board runs the layers of the open model."));
+        return false;
+    }
+    m_session->disconnectFromBoard();
+    dropSimulatedBoard();
+
+    // The board chosen in the board-fit panel sets the clock, so the simulation matches the verdict shown beside it.
+    std::optional<Devices::BoardProfile> profile;
+    if (const Devices::BoardProfile* chosen = m_boardFit->currentBoard())
+        profile = *chosen;
+    if (!profile) {
+        auto found = BoardSim::findBoardProfile(BoardSim::defaultSimulatedBoardId());
+        if (!found) {
+            m_banner->showMessage(
+                Widgets::MessageBanner::Severity::Error, tr("Cannot start the simulated board: %1").arg(found.error));
+            return false;
+        }
+        profile = std::move(*found.value);
+    }
+    const auto fingerprint = modelFingerprint();
+    const Devices::SimulatedBoardConfig config
+        = BoardSim::makeSimulatedBoardConfig(*m_document, fingerprint ? fingerprint->second : 0, *profile);
+
+    auto* board = new Devices::SimulatedBoard(config, this);
+    if (!board->open()) {
+        m_banner->showMessage(Widgets::MessageBanner::Severity::Error,
+            tr("Cannot start the simulated board: %1").arg(board->errorText()));
+        delete board;
+        return false;
+    }
+    m_simBoard = board;
+    m_profilingDock->show();
+    m_profilingDock->raise();
+    m_profilingPanel->setPortName(board->slavePath());
+    m_autoStartRuns = runs;
+    m_profilingPanel->connectToBoard();
+    updateProfilingActions();
+    return true;
+}
+
+bool MainWindow::importTflmLog(const QString& path)
+{
+    if (profiledOperatorCount() == 0) {
+        m_banner->showMessage(Widgets::MessageBanner::Severity::Error,
+            tr("%1: open a model first; the log's events are mapped onto its operators").arg(path));
+        return false;
+    }
+    std::vector<QString> types;
+    for (const Profiler::Operator& op : m_document->model.subgraphs[0].operators)
+        types.push_back(op.type);
+    const LatencySources::FileConversion result = LatencySources::fromTflmLogFile(path, types);
+    if (!result.ok()) {
+        m_banner->showMessage(Widgets::MessageBanner::Severity::Error, result.error);
+        return false;
+    }
+    m_latencyTimer->stop();
+    m_showLive = false;
+    m_measured = result.value->session;
+    m_banner->dismiss();
+    recomputeLatency();
+    showConversionWarnings(QFileInfo(path).fileName(), result.value->warnings);
+    if (m_session->state() != Devices::SessionState::Disconnected)
+        m_profilingPanel->setNote(tr("Showing %1. Runs from the board are still recorded; Clear Measurements shows "
+                                     "live runs again.")
+                                      .arg(QFileInfo(path).fileName()));
+    statusBar()->showMessage(tr("Imported %1 runs from %2").arg(m_measured.runs.size()).arg(path), 5000);
+    return true;
+}
+
+bool MainWindow::openSession(const QString& path)
+{
+    if (profiledOperatorCount() == 0) {
+        m_banner->showMessage(Widgets::MessageBanner::Severity::Error,
+            tr("%1: open a model first; the session's layers are mapped onto its operators").arg(path));
+        return false;
+    }
+    const LatencySources::FileConversion result = LatencySources::fromSessionFile(path, profiledOperatorCount());
+    if (!result.ok()) {
+        m_banner->showMessage(Widgets::MessageBanner::Severity::Error, result.error);
+        return false;
+    }
+    m_latencyTimer->stop();
+    m_showLive = false;
+    m_measured = result.value->session;
+    m_banner->dismiss();
+    recomputeLatency();
+    QStringList warnings = result.value->warnings;
+    const auto fingerprint = modelFingerprint();
+    if (fingerprint && !result.value->modelSha256.isEmpty()
+        && result.value->modelSha256.compare(fingerprint->first, Qt::CaseInsensitive) != 0) {
+        warnings.prepend(tr("it was recorded for another model (SHA-256 %1...); latencies are mapped by layer index")
+                             .arg(result.value->modelSha256.left(12)));
+    }
+    showConversionWarnings(QFileInfo(path).fileName(), warnings);
+    if (m_session->state() != Devices::SessionState::Disconnected)
+        m_profilingPanel->setNote(tr("Showing %1. Runs from the board are still recorded; Clear Measurements shows "
+                                     "live runs again.")
+                                      .arg(QFileInfo(path).fileName()));
+    statusBar()->showMessage(tr("Opened %1 runs from %2").arg(m_measured.runs.size()).arg(path), 5000);
+    return true;
+}
+
+bool MainWindow::compareWith(const QString& path)
+{
+    const int operators = profiledOperatorCount();
+    if (operators == 0 || !m_latency || m_latency->measuredLayers() == 0) {
+        m_banner->showMessage(Widgets::MessageBanner::Severity::Error,
+            tr("%1: nothing to compare it with yet; connect a board, import a TFLM log or open a session first")
+                .arg(path));
+        return false;
+    }
+    LatencySources::FileConversion result;
+    if (LatencySources::isSessionFile(path)) {
+        result = LatencySources::fromSessionFile(path, operators);
+    } else {
+        std::vector<QString> types;
+        for (const Profiler::Operator& op : m_document->model.subgraphs[0].operators)
+            types.push_back(op.type);
+        result = LatencySources::fromTflmLogFile(path, types);
+    }
+    if (!result.ok()) {
+        m_banner->showMessage(Widgets::MessageBanner::Severity::Error, result.error);
+        return false;
+    }
+    const Profiler::LatencyProfile other = Profiler::computeLatency(result.value->session, operators, profiledMacs());
+    const Profiler::LatencyComparison comparison = Profiler::compareLatency(*m_latency, other);
+    m_comparison->setComparison(comparison, m_document, 0, m_latency->source, other.source);
+    m_comparisonDock->show();
+    m_comparisonDock->raise();
+    QStringList warnings = result.value->warnings;
+    for (const QString& w : comparison.warnings)
+        warnings.append(w);
+    if (!warnings.isEmpty())
+        showConversionWarnings(tr("Comparison with %1").arg(QFileInfo(path).fileName()), warnings);
+    else
+        m_banner->dismiss();
+    return true;
+}
+
+void MainWindow::clearMeasurements()
+{
+    m_latencyTimer->stop();
+    m_session->clearCapture();
+    m_measured = {};
+    m_liveRunsConverted = 0;
+    m_liveWarningShown = false;
+    m_showLive = true;
+    m_latencyTimer->setInterval(kLatencyUpdateMs);
+    m_comparison->clear();
+    m_comparisonDock->hide();
+    m_profilingPanel->setNote(QString());
+    m_profilingPanel->refresh();
+    applyLatency(nullptr);
 }

@@ -2,11 +2,14 @@
 #pragma once
 
 #include "document/modeldocument.h"
+#include "latency/latency.h"
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 class QAction;
 class QLabel;
@@ -15,14 +18,24 @@ class QMimeData;
 class QProgressBar;
 class QToolButton;
 class ModelLoader;
+class QDockWidget;
+class QTimer;
+
+namespace Devices {
+class SerialSession;
+class SimulatedBoard;
+struct SerialSettings;
+} // namespace Devices
 
 namespace Widgets {
 class ArenaMap;
 class BoardFitPanel;
 class GraphView;
+class LatencyComparisonView;
 class LayerTableView;
 class MemoryTimeline;
 class MessageBanner;
+class ProfilingPanel;
 class PropertiesPanel;
 class SelectionHub;
 } // namespace Widgets
@@ -50,9 +63,42 @@ public:
     /** Opens the first local file of dropped data; false when there is none. */
     bool openDropped(const QMimeData* mime);
 
+    Widgets::GraphView* graphView() const { return m_graph; }
+    Widgets::LayerTableView* layerTable() const { return m_table; }
+    Widgets::MemoryTimeline* memoryTimeline() const { return m_timeline; }
+    Widgets::PropertiesPanel* propertiesPanel() const { return m_properties; }
+
+    // Live profiling (docs/live-profiling.md).
+    Widgets::ProfilingPanel* profilingPanel() const { return m_profilingPanel; }
+    Widgets::LatencyComparisonView* comparisonView() const { return m_comparison; }
+    Devices::SerialSession* serialSession() const { return m_session; }
+    /** The in-process simulated board, while one is connected (or reconnecting); null otherwise. */
+    Devices::SimulatedBoard* simulatedBoard() const;
+    /** The measured latency every view shows, or null. */
+    Profiler::LatencyProfilePtr latency() const { return m_latency; }
+    /** The measurements behind latency(): the live capture, an imported log or an opened session. */
+    const Profiler::MeasuredSession& measuredSession() const { return m_measured; }
+    /** Where session files are written: AppDataLocation/sessions. */
+    static QString sessionDirectory();
+
+    /** Starts a simulated board for the open model (cost-model latencies) on a pseudo-terminal, connects the
+     *  session to it and asks for `runs` runs (0: until Stop). False, with the reason in the banner, without a
+     *  model or when the pseudo-terminal cannot be opened. */
+    bool connectSimulatedBoard(quint32 runs);
+    /** Replaces the shown measurements with a TFLM MicroProfiler log; errors go to the banner. */
+    bool importTflmLog(const QString& path);
+    /** Replaces the shown measurements with a session file; errors go to the banner. */
+    bool openSession(const QString& path);
+    /** Compares the shown measurements (A) with a session file or TFLM log (B) in the comparison dock. */
+    bool compareWith(const QString& path);
+    /** Forgets the shown measurements (session files on disk stay). */
+    void clearMeasurements();
+
 Q_SIGNALS:
     /** A model finished loading and every view shows it. */
     void documentShown(const QString& path);
+    /** The views were given a new latency profile (null when cleared). */
+    void latencyChanged();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -70,6 +116,21 @@ private:
     void openDialog();
     void showAbout();
     void applyTheme(const QString& theme);
+    void createProfiling();
+    void createProfilingActions(QMenu* menu);
+    void prepareConnection(const Devices::SerialSettings& settings);
+    void scheduleLatencyUpdate();
+    void updateLiveLatency();
+    void recomputeLatency();
+    void applyLatency(Profiler::LatencyProfilePtr profile);
+    void showConversionWarnings(const QString& what, const QStringList& warnings);
+    void dropSimulatedBoard();
+    void updateProfilingActions();
+    QString pickMeasurementFile(const QString& title, const QString& filter);
+    int profiledOperatorCount() const;
+    std::vector<qint64> profiledMacs() const;
+    /** SHA-256 (hex) and model id of the open model's file; empty when it cannot be read. */
+    std::optional<std::pair<QString, quint32>> modelFingerprint() const;
 
     Widgets::SelectionHub* m_hub;
     ModelLoader* m_loader;
@@ -83,9 +144,33 @@ private:
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QLabel* m_summary = nullptr;
+    QLabel* m_latencySummary = nullptr;
     QProgressBar* m_progress = nullptr;
     QToolButton* m_cancel = nullptr;
     std::function<void()> m_defaultLayout; ///< dock sizes for a first start
     Profiler::ModelDocumentPtr m_document;
     QString m_path;
+
+    Devices::SerialSession* m_session = nullptr;
+    QPointer<Devices::SimulatedBoard> m_simBoard;
+    Widgets::ProfilingPanel* m_profilingPanel = nullptr;
+    QDockWidget* m_profilingDock = nullptr;
+    Widgets::LatencyComparisonView* m_comparison = nullptr;
+    QDockWidget* m_comparisonDock = nullptr;
+    QTimer* m_latencyTimer = nullptr; ///< throttles recomputation while runs stream in
+    Profiler::MeasuredSession m_measured;
+    Profiler::LatencyProfilePtr m_latency;
+    bool m_showLive = true; ///< false while an imported log or opened session is shown
+    std::size_t m_liveRunsConverted = 0; ///< runs of the session's capture already in m_measured
+    bool m_liveWarningShown = false;
+    std::optional<quint32> m_autoStartRuns; ///< runs to ask for once the board answers
+    QAction* m_connectBoardAction = nullptr;
+    QAction* m_connectSimAction = nullptr;
+    QAction* m_startAction = nullptr;
+    QAction* m_stopAction = nullptr;
+    QAction* m_disconnectAction = nullptr;
+    QAction* m_importLogAction = nullptr;
+    QAction* m_openSessionAction = nullptr;
+    QAction* m_compareAction = nullptr;
+    QAction* m_clearAction = nullptr;
 };

@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 class QTimer;
 
@@ -45,6 +46,12 @@ struct SerialSettings
  * kept as cut (RunCut::Disconnected), the state becomes Reconnecting and the port is reopened every 500 ms; after
  * it reopens the session pings again and, if runs were requested and the board is idle, asks for the rest.
  * Errors that are not fatal (DTR/RTS unsupported on a pty, CRC errors, garbage) are reported through lineEvent().
+ *
+ * A Hello says the board is idle: unless it is the late answer to a ping sent before the last StartRuns, an open
+ * run is cut (RunCut::BoardReset: the board restarted) and the runs still pending are asked for again. Frames lost
+ * inside a run mark it RunCut::Protocol; its samples are kept. Runs that end after stop() are marked RunCut::Stopped
+ * (the board stops after the current layer, so they are partial). Nothing here blocks: bytes are handled as readyRead
+ * delivers them.
  */
 class SerialSession : public QObject
 {
@@ -70,6 +77,16 @@ public:
     const DecoderStats& decoderStats() const { return m_decoder.stats(); }
     /** Runs still expected from the current request; 0 when none or when unbounded (count 0). */
     quint32 pendingRuns() const { return m_pendingRuns; }
+    /** Pings sent since the last answer (Connecting): a board that never answers shows here and in statusText(). */
+    quint32 unansweredPings() const { return m_unansweredPings; }
+    /** Bytes read from the port since construction (all connections). */
+    quint64 bytesReceived() const { return m_bytesReceived; }
+    /** One line for a status bar: the state, the port, and what the session is waiting for. */
+    QString statusText() const;
+
+    static constexpr int kPingIntervalMs = 200; ///< docs/protocol.md "Handshake"
+    static constexpr int kReopenIntervalMs = 500;
+    static constexpr int kStopTimeoutMs = 3000; ///< after Stop, wait this long for the open run's RunEnd
 
 public Q_SLOTS:
     void connectToBoard();
@@ -90,34 +107,61 @@ Q_SIGNALS:
     /** Non-fatal line trouble or board text: garbage, CRC errors, lost frames, Log and Error messages. */
     void lineEvent(const QString& text);
     void errorOccurred(const QString& text);
+    /** statusText() changed (state, ping count, reconnect attempts). */
+    void statusChanged(const QString& text);
 
 private:
     void setState(SessionState state);
+    void emitStatus();
     void onReadyRead();
     void onPortError(QSerialPort::SerialPortError error);
     void handle(const Decoded& decoded);
     void handleMessage(const Message& message);
+    void handleHello(const Hello& hello, bool afterStalePong);
+    void handshakeAnswered();
+    void beginHandshake();
+    void requestRuns();
+    void resumePendingRuns();
     void sendPing();
     void send(const Message& message);
+    CapturedRun& ensureOpenRun();
     void finishRun(RunCut cut);
+    void onStopTimeout();
     void portLost(const QString& reason);
+    void fail(const QString& text);
     void tryReopen();
     bool openPort();
+    void closePort();
+    void note(const QString& text);
+    void fileFailed();
 
     SerialSettings m_settings;
     SessionState m_state = SessionState::Disconnected;
     QString m_errorText;
-    std::unique_ptr<QSerialPort> m_port;
+    QSerialPort* m_port = nullptr; ///< child of this; released with deleteLater (it may be inside its own signal)
     QTimer* m_pingTimer;
     QTimer* m_reopenTimer;
+    QTimer* m_stopTimer;
     FrameDecoder m_decoder;
     FrameEncoder m_encoder;
     quint32 m_pingToken = 0;
+    quint32 m_requestPingToken = 0; ///< first ping token sent after the last StartRuns: older Pongs are stale
+    bool m_lastWasStalePong = false; ///< the previous message was a Pong to a ping sent before the last StartRuns
+    quint32 m_unansweredPings = 0;
+    quint32 m_reopenAttempts = 0;
+    QString m_lastReopenError;
+    bool m_opening = false;
+    quint64 m_bytesReceived = 0;
     Capture m_capture;
     std::optional<CapturedRun> m_openRun;
+    bool m_openRunDamaged = false; ///< frames were lost inside the open run
+    std::optional<quint32> m_lastRunIndex;
+    std::optional<quint32> m_lastCutRunIndex; ///< run the host cut itself (a late RunEnd for it is expected)
     quint32 m_pendingRuns = 0;
     bool m_unbounded = false;
+    bool m_stopRequested = false;
     std::unique_ptr<SessionFileWriter> m_file;
+    bool m_fileFailed = false;
 };
 
 } // namespace Devices

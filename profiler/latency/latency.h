@@ -75,6 +75,9 @@ struct LatencyProfile
     QString boardName;
     double tickHz = 0;
     double cpuHz = 0;
+    /** The subgraph whose operators `layers` follows; computeLatency() leaves 0 (the model's main graph, which is
+     *  what a board profiles), callers that profile another subgraph set it. The views paint only that subgraph. */
+    int subgraph = 0;
     std::vector<LayerLatency> layers; ///< one per operator of the subgraph
     int runsTotal = 0; ///< runs in the session
     int runsUsed = 0; ///< runs whose samples went into the statistics
@@ -95,7 +98,8 @@ struct LatencyProfile
 };
 using LatencyProfilePtr = std::shared_ptr<const LatencyProfile>;
 
-/** Checks one sample against the options and the run's reported total. */
+/** Checks one sample against the options and the run's reported total. 0xFFFFFFFF (TFLM's "never ended") is
+ *  NeverEnded. */
 SampleRejection classifySample(quint32 ticks, std::optional<quint64> reportedTotal, const LatencyOptions& options);
 
 /**
@@ -117,9 +121,10 @@ struct LayerLatencyDelta
 struct LatencyComparison
 {
     bool inMilliseconds = false; ///< false: both in ticks (a tick rate is unknown)
-    std::vector<LayerLatencyDelta> layers;
-    double totalA = 0;
-    double totalB = 0;
+    std::vector<LayerLatencyDelta> layers; ///< as many as the longer profile; NaN where a side has no such layer
+    double totalA = 0; ///< sum of medianA over the layers measured on both sides (like with like)
+    double totalB = 0; ///< sum of medianB over the same layers
+    int layersCompared = 0; ///< layers measured on both sides
     std::vector<QString> warnings; ///< different operator counts, different boards, one side in ticks only
 };
 LatencyComparison compareLatency(const LatencyProfile& a, const LatencyProfile& b);
