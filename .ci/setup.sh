@@ -28,6 +28,7 @@ packages=(
     fonts-dejavu-core xvfb xauth
     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
     python3
+    clang libclang-rt-14-dev
 )
 
 missing=()

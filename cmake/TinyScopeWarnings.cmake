@@ -16,3 +16,14 @@ if(TINYSCOPE_SANITIZE)
     add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     add_link_options(-fsanitize=address,undefined)
 endif()
+# libFuzzer targets (tests/fuzz, preset `fuzz`): clang only. Every target is instrumented for coverage, ASan and
+# UBSan; only the fuzz executables link libFuzzer's main (-fsanitize=fuzzer, added in tests/fuzz).
+option(TINYSCOPE_FUZZ "Build the libFuzzer targets in tests/fuzz (clang only)" OFF)
+if(TINYSCOPE_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+        message(FATAL_ERROR "TINYSCOPE_FUZZ needs clang (libFuzzer): configure with the `fuzz` preset")
+    endif()
+    add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+        -fno-sanitize-recover=undefined)
+    add_link_options(-fsanitize=address,undefined)
+endif()

@@ -4,7 +4,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QRegularExpression>
+#include <QSet>
 
 #include <algorithm>
 #include <utility>
@@ -57,30 +59,57 @@ std::optional<quint32> toTicks32(const QString& text)
     return quint32(v);
 }
 
-void addToTotals(std::vector<TflmTagTotal>& totals, const QString& tag, quint64 ticks, int events)
+/** Per-tag sums in order of first appearance. The hash keeps a run with very many distinct tags (garbage, or a
+ *  hostile log) linear instead of quadratic in its events. */
+class TagTotals
 {
-    for (auto& t : totals) {
-        if (t.tag == tag) {
-            t.ticks += ticks;
-            t.events += events;
+public:
+    explicit TagTotals(std::vector<TflmTagTotal>& totals)
+        : m_totals(totals)
+    {
+        for (std::size_t i = 0; i < totals.size(); ++i)
+            m_index.insert(totals[i].tag, i);
+    }
+    void add(const QString& tag, quint64 ticks, int events)
+    {
+        const auto it = m_index.constFind(tag);
+        if (it != m_index.constEnd()) {
+            m_totals[*it].ticks += ticks;
+            m_totals[*it].events += events;
             return;
         }
+        m_index.insert(tag, m_totals.size());
+        m_totals.push_back({ tag, ticks, events });
     }
-    totals.push_back({ tag, ticks, events });
-}
+    const TflmTagTotal* find(const QString& tag) const
+    {
+        const auto it = m_index.constFind(tag);
+        return it == m_index.constEnd() ? nullptr : &m_totals[*it];
+    }
 
-/** Smallest p such that every tag equals the tag p positions earlier. */
+private:
+    std::vector<TflmTagTotal>& m_totals;
+    QHash<QString, std::size_t> m_index;
+};
+
+/** Smallest p such that every tag equals the tag p positions earlier: n minus the longest proper prefix of the tag
+ *  sequence that is also a suffix (Knuth-Morris-Pratt prefix function), so linear in the events. Trying each p in
+ *  turn was quadratic, and a long Log() capture with one garbled tag near its end took minutes (found by fuzzing). */
 std::size_t tagPeriod(const std::vector<TflmEvent>& events)
 {
     const std::size_t n = events.size();
-    for (std::size_t p = 1; p < n; ++p) {
-        bool periodic = true;
-        for (std::size_t i = p; i < n && periodic; ++i)
-            periodic = events[i].tag == events[i - p].tag;
-        if (periodic)
-            return p;
+    if (n == 0)
+        return 0;
+    std::vector<std::size_t> border(n, 0); // border[i]: longest proper border of tags [0, i]
+    for (std::size_t i = 1; i < n; ++i) {
+        std::size_t k = border[i - 1];
+        while (k > 0 && events[i].tag != events[k].tag)
+            k = border[k - 1];
+        if (events[i].tag == events[k].tag)
+            ++k;
+        border[i] = k;
     }
-    return n;
+    return n - border[n - 1];
 }
 
 } // namespace
@@ -224,6 +253,7 @@ void TflmLogParser::addEvent(
     TflmEvent e;
     e.tag = tag;
     e.line = line;
+    m_tagsSinceBlock.insert(tag);
     if (const auto t = toTicks32(ticksText)) {
         e.ticks = *t;
         const double limit = m_options.maxPlausibleFraction * double(TwoPow32);
@@ -293,6 +323,7 @@ void TflmLogParser::closeLogSeries()
 
 void TflmLogParser::pushRun(TflmRun run)
 {
+    TagTotals totals(run.tagTotals);
     for (std::size_t i = 0; i < run.events.size(); ++i) {
         TflmEvent& e = run.events[i];
         e.index = int(i);
@@ -300,7 +331,7 @@ void TflmLogParser::pushRun(TflmRun run)
             ++run.rejectedEvents;
             continue;
         }
-        addToTotals(run.tagTotals, e.tag, e.ticks, 1);
+        totals.add(e.tag, e.ticks, 1);
         run.totalTicks += e.ticks;
     }
     m_log.runs.push_back(std::move(run));
@@ -316,6 +347,7 @@ void TflmLogParser::closePrintedTotals()
     printed.firstRun = m_firstUncheckedRun;
     printed.runCount = int(m_log.runs.size()) - m_firstUncheckedRun;
     m_firstUncheckedRun = int(m_log.runs.size());
+    m_tagsSinceBlock.clear();
     const qint64 line = printed.line;
 
     if (printed.runCount == 0) {
@@ -325,23 +357,24 @@ void TflmLogParser::closePrintedTotals()
     }
 
     std::vector<TflmTagTotal> recomputed;
+    TagTotals recomputedTotals(recomputed);
     quint64 recomputedTotal = 0;
     int rejected = 0;
     for (int r = printed.firstRun; r < printed.firstRun + printed.runCount; ++r) {
         const TflmRun& run = m_log.runs[std::size_t(r)];
         for (const auto& t : run.tagTotals)
-            addToTotals(recomputed, t.tag, t.ticks, t.events);
+            recomputedTotals.add(t.tag, t.ticks, t.events);
         recomputedTotal += run.totalTicks;
         rejected += run.rejectedEvents;
     }
     const QString note = rejected > 0 ? QStringLiteral(" (%1 rejected events excluded)").arg(rejected) : QString();
 
     // The firmware sums in 32 bits, so compare modulo 2^32.
+    QSet<QString> printedTags;
     for (const auto& p : printed.perTag) {
-        quint64 ticks = 0;
-        for (const auto& t : recomputed)
-            if (t.tag == p.tag)
-                ticks = t.ticks;
+        printedTags.insert(p.tag);
+        const TflmTagTotal* found = recomputedTotals.find(p.tag);
+        const quint64 ticks = found ? found->ticks : 0;
         if (quint32(ticks) != quint32(p.ticks))
             warn(line,
                 QStringLiteral("%1: printed total %2 ticks, recomputed %3 from the events%4")
@@ -351,10 +384,7 @@ void TflmLogParser::closePrintedTotals()
                     .arg(note));
     }
     for (const auto& t : recomputed) {
-        bool printedTag = false;
-        for (const auto& p : printed.perTag)
-            printedTag = printedTag || p.tag == t.tag;
-        if (!printedTag && !printed.perTag.empty())
+        if (!printedTags.contains(t.tag) && !printed.perTag.empty())
             warn(line, QStringLiteral("%1: %2 ticks in the events but no printed total").arg(t.tag).arg(t.ticks));
     }
     if (printed.total && quint32(*printed.total) != quint32(recomputedTotal))
@@ -368,13 +398,9 @@ void TflmLogParser::closePrintedTotals()
 
 bool TflmLogParser::tagSeenSinceLastBlock(const QString& tag) const
 {
-    const auto hasTag = [&tag](const std::vector<TflmEvent>& events) {
-        return std::any_of(events.begin(), events.end(), [&tag](const TflmEvent& e) { return e.tag == tag; });
-    };
-    for (std::size_t r = std::size_t(m_firstUncheckedRun); r < m_log.runs.size(); ++r)
-        if (hasTag(m_log.runs[r].events))
-            return true;
-    return (m_run && hasTag(m_run->events)) || hasTag(m_logSeries);
+    // A set kept as events arrive: searching every event since the block made each "TAG, 123" line cost as much as
+    // the events before it (quadratic on long logs).
+    return m_tagsSinceBlock.contains(tag);
 }
 
 void TflmLogParser::warn(qint64 line, QString message)

@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QSet>
 #include <QString>
 
 #include <optional>
@@ -163,6 +164,7 @@ private:
     std::vector<TflmEvent> m_logSeries; ///< contiguous Log() events not yet split into runs
     std::optional<TflmPrintedTotals> m_printed; ///< open per-tag totals block
     int m_firstUncheckedRun = 0;
+    QSet<QString> m_tagsSinceBlock; ///< tags of the events since the last per-tag totals block
 };
 
 /** A value or an error message naming the file and the reason. */

@@ -87,6 +87,7 @@ SerialSession::SerialSession(QObject* parent)
     , m_pingTimer(new QTimer(this))
     , m_reopenTimer(new QTimer(this))
     , m_stopTimer(new QTimer(this))
+    , m_silenceTimer(new QTimer(this))
 {
     m_pingTimer->setInterval(kPingIntervalMs);
     m_reopenTimer->setInterval(kReopenIntervalMs);
@@ -95,6 +96,9 @@ SerialSession::SerialSession(QObject* parent)
     connect(m_pingTimer, &QTimer::timeout, this, &SerialSession::sendPing);
     connect(m_reopenTimer, &QTimer::timeout, this, &SerialSession::tryReopen);
     connect(m_stopTimer, &QTimer::timeout, this, &SerialSession::onStopTimeout);
+    m_silenceTimer->setInterval(kSilencePingMs);
+    m_silenceTimer->setSingleShot(true);
+    connect(m_silenceTimer, &QTimer::timeout, this, &SerialSession::onSilence);
 }
 
 SerialSession::~SerialSession()
@@ -186,6 +190,10 @@ void SerialSession::setState(SessionState state)
     if (state == m_state)
         return;
     m_state = state;
+    if (state == SessionState::Running)
+        m_silenceTimer->start();
+    else
+        m_silenceTimer->stop();
     emit stateChanged(state);
     emitStatus();
 }
@@ -436,6 +444,7 @@ void SerialSession::startRuns(quint32 count)
 void SerialSession::requestRuns()
 {
     send(StartRuns { m_unbounded ? 0u : m_pendingRuns });
+    ++m_requests;
     // Pongs to pings sent before this request describe the board before it saw it.
     m_requestPingToken = m_pingToken;
     setState(SessionState::Running);
@@ -482,6 +491,19 @@ void SerialSession::onStopTimeout()
     m_stopRequested = false;
     if (m_state == SessionState::Running)
         setState(SessionState::Idle);
+}
+
+void SerialSession::onSilence()
+{
+    if (m_state != SessionState::Running || !m_port)
+        return;
+    // A RunEnd lost on the line leaves the request open while the board sits idle: ask where it is.
+    m_silencePingToken = m_pingToken;
+    send(Ping { m_pingToken++ });
+    emit lineEvent(QStringLiteral("%1: nothing received for %2 ms while running; pinging the board")
+                       .arg(m_settings.portName)
+                       .arg(kSilencePingMs));
+    m_silenceTimer->start();
 }
 
 void SerialSession::clearCapture()
@@ -548,6 +570,8 @@ void SerialSession::onReadyRead()
     // Exactly what is buffered now: a flood is handled in slices, between which the event loop runs.
     const QByteArray bytes = m_port->readAll();
     m_bytesReceived += static_cast<quint64>(bytes.size());
+    if (m_state == SessionState::Running)
+        m_silenceTimer->start();
     m_decoder.feed(bytes);
     const std::vector<Decoded> items = m_decoder.take();
     for (const Decoded& item : items) {
@@ -582,20 +606,30 @@ void SerialSession::handle(const Decoded& decoded)
 void SerialSession::handleMessage(const Message& message)
 {
     const bool afterStalePong = m_lastWasStalePong;
+    const bool afterSilencePong = m_lastWasSilencePong;
     m_lastWasStalePong = false;
+    m_lastWasSilencePong = false;
     // Any message proves the board is there; Pong and Hello are the documented answers, but a board already
     // streaming a run answers with Pong only and then keeps streaming.
     if (const auto* hello = std::get_if<Hello>(&message); hello && hello->versionMajor != Wire::kVersionMajor) {
         fail(versionMismatchText(hello->versionMajor));
         return;
     }
+    // The first answer ends the handshake, and whoever waits for Idle may ask for runs right then, from inside
+    // setState(): a request the board has not seen yet when it sent this message.
+    const quint64 requestsBefore = m_requests;
     if (m_state == SessionState::Connecting)
         handshakeAnswered();
 
     std::visit(
         Overloaded {
-            [&](const Pong& pong) { m_lastWasStalePong = pong.token < m_requestPingToken; },
-            [&](const Hello& hello) { handleHello(hello, afterStalePong); },
+            [&](const Pong& pong) {
+                m_lastWasStalePong = pong.token < m_requestPingToken;
+                m_lastWasSilencePong = m_silencePingToken && pong.token == *m_silencePingToken;
+            },
+            [&](const Hello& hello) {
+                handleHello(hello, afterStalePong, afterSilencePong, m_requests != requestsBefore);
+            },
             [&](const RunStart& start) {
                 if (m_openRun) {
                     emit lineEvent(QStringLiteral("%1: run %2 ended without a RunEnd")
@@ -695,7 +729,8 @@ void SerialSession::handleMessage(const Message& message)
         message);
 }
 
-void SerialSession::handleHello(const Hello& hello, bool afterStalePong)
+void SerialSession::handleHello(const Hello& hello, bool afterStalePong, bool afterSilencePong,
+    bool requestedMeanwhile)
 {
     BoardIdentity board;
     board.versionMajor = hello.versionMajor;
@@ -713,10 +748,16 @@ void SerialSession::handleHello(const Hello& hello, bool afterStalePong)
     emit boardIdentified(board);
 
     // A Hello that follows a Pong to a ping older than our last StartRuns described the board before it saw that
-    // request: not a restart.
-    if (afterStalePong)
+    // request: not a restart. Neither is the Hello that ended the handshake and led to a request while we handled it.
+    if (afterStalePong || requestedMeanwhile)
         return;
-    if (m_openRun) {
+    if (m_openRun && afterSilencePong) {
+        // Idle, answering the ping we sent because the line went quiet: the run's RunEnd was lost, not the board.
+        emit lineEvent(QStringLiteral("%1: run %2 ended without a RunEnd reaching us; the run is kept as cut")
+                           .arg(m_settings.portName)
+                           .arg(m_openRun->runIndex));
+        finishRun(RunCut::Protocol);
+    } else if (m_openRun) {
         const QString text = QStringLiteral("%1: the board restarted during run %2; the run is kept as cut")
                                  .arg(m_settings.portName)
                                  .arg(m_openRun->runIndex);

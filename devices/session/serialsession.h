@@ -87,6 +87,10 @@ public:
     static constexpr int kPingIntervalMs = 200; ///< docs/protocol.md "Handshake"
     static constexpr int kReopenIntervalMs = 500;
     static constexpr int kStopTimeoutMs = 3000; ///< after Stop, wait this long for the open run's RunEnd
+    /** Running and nothing arrived for this long: ping. A board that lost our RunEnd (line noise) and went idle
+     *  answers Pong + Hello, and the runs still pending are asked for again; a board inside a long layer answers
+     *  Pong only. */
+    static constexpr int kSilencePingMs = 3000;
 
 public Q_SLOTS:
     void connectToBoard();
@@ -117,7 +121,7 @@ private:
     void onPortError(QSerialPort::SerialPortError error);
     void handle(const Decoded& decoded);
     void handleMessage(const Message& message);
-    void handleHello(const Hello& hello, bool afterStalePong);
+    void handleHello(const Hello& hello, bool afterStalePong, bool afterSilencePong, bool requestedMeanwhile);
     void handshakeAnswered();
     void beginHandshake();
     void requestRuns();
@@ -127,6 +131,7 @@ private:
     CapturedRun& ensureOpenRun();
     void finishRun(RunCut cut);
     void onStopTimeout();
+    void onSilence();
     void portLost(const QString& reason);
     void fail(const QString& text);
     void tryReopen();
@@ -142,10 +147,14 @@ private:
     QTimer* m_pingTimer;
     QTimer* m_reopenTimer;
     QTimer* m_stopTimer;
+    QTimer* m_silenceTimer; ///< restarted by every read while Running
+    std::optional<quint32> m_silencePingToken; ///< token of the last ping sent because the line went quiet
+    bool m_lastWasSilencePong = false; ///< the previous message was the Pong to that ping
     FrameDecoder m_decoder;
     FrameEncoder m_encoder;
     quint32 m_pingToken = 0;
     quint32 m_requestPingToken = 0; ///< first ping token sent after the last StartRuns: older Pongs are stale
+    quint64 m_requests = 0; ///< StartRuns sent so far: tells a request made while a message is handled
     bool m_lastWasStalePong = false; ///< the previous message was a Pong to a ping sent before the last StartRuns
     quint32 m_unansweredPings = 0;
     quint32 m_reopenAttempts = 0;

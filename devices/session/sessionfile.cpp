@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "session/sessionfile.h"
 
+#include <QBuffer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -380,15 +381,12 @@ bool SessionFileWriter::writeLine(const QByteArray& json)
 
 // -------------------------------------------------------------------------------------------------------------------
 
-SessionFileResult readSessionFile(const QString& path)
+namespace {
+
+/** Reads session lines from an open device; `path` names it in every message. */
+SessionFileResult readSessionLines(QIODevice& file, const QString& path)
 {
     SessionFileResult result;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        result.error = QStringLiteral("Cannot open session file %1: %2").arg(path, file.errorString());
-        return result;
-    }
-
     SessionFileContents contents;
     int lineNumber = 0;
     bool haveHeader = false;
@@ -402,7 +400,7 @@ SessionFileResult readSessionFile(const QString& path)
     while (!file.atEnd()) {
         QByteArray line = file.readLine();
         ++lineNumber;
-        if (line.isEmpty() && file.error() != QFileDevice::NoError) {
+        if (line.isEmpty()) { // readLine() gives nothing before the end only when reading failed
             result.error = QStringLiteral("Cannot read session file %1: %2").arg(path, file.errorString());
             return result;
         }
@@ -503,6 +501,27 @@ SessionFileResult readSessionFile(const QString& path)
     }
     result.value = std::move(contents);
     return result;
+}
+
+} // namespace
+
+SessionFileResult readSessionFile(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        SessionFileResult result;
+        result.error = QStringLiteral("Cannot open session file %1: %2").arg(path, file.errorString());
+        return result;
+    }
+    return readSessionLines(file, path);
+}
+
+SessionFileResult parseSessionData(const QByteArray& data, const QString& displayName)
+{
+    QBuffer buffer;
+    buffer.setData(data);
+    buffer.open(QIODevice::ReadOnly);
+    return readSessionLines(buffer, displayName);
 }
 
 bool writeSessionFile(const QString& path, const Capture& capture, QString* error)

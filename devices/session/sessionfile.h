@@ -3,6 +3,7 @@
 
 #include "session/capture.h"
 
+#include <QByteArray>
 #include <QFile>
 #include <QString>
 
@@ -61,6 +62,10 @@ struct SessionFileResult
 /** Reads a session file. Fails only when the file is missing, unreadable or has no valid header; bad lines after
  *  the header are skipped with a warning, keeping every run before and after them. */
 SessionFileResult readSessionFile(const QString& path);
+
+/** Reads a session file's contents from memory, as readSessionFile() does; `displayName` (a file name) starts every
+ *  message. For data that did not come from a file (and the fuzz target). */
+SessionFileResult parseSessionData(const QByteArray& data, const QString& displayName);
 
 /** Writes a whole capture at once (QSaveFile, atomic): "save as" and tools. */
 bool writeSessionFile(const QString& path, const Capture& capture, QString* error);

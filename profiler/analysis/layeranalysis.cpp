@@ -3,11 +3,33 @@
 
 #include <QSet>
 
+#include <cstdint>
+#include <limits>
 #include <set>
 
 namespace Profiler {
 
 namespace {
+
+constexpr std::int64_t kSaturated = std::numeric_limits<std::int64_t>::max();
+
+// Counts saturate instead of overflowing: a file may declare shapes of up to 2^48 elements (the loader's limit), and
+// the product of a few such dimensions, or the sum over many such tensors, does not fit 64 bits (signed overflow is
+// undefined behaviour; found by fuzz_model). Real models are many orders of magnitude below the limit.
+std::int64_t saturatingMul(std::int64_t a, std::int64_t b)
+{
+    std::int64_t r = 0;
+    return __builtin_mul_overflow(a, b, &r) ? kSaturated : r;
+}
+template <typename... Rest> std::int64_t saturatingMul(std::int64_t a, std::int64_t b, Rest... rest)
+{
+    return saturatingMul(saturatingMul(a, b), rest...);
+}
+std::int64_t saturatingAdd(std::int64_t a, std::int64_t b)
+{
+    std::int64_t r = 0;
+    return __builtin_add_overflow(a, b, &r) ? kSaturated : r;
+}
 
 std::int64_t dim(const Tensor* t, std::size_t i)
 {
@@ -25,7 +47,7 @@ std::int64_t matrixElements(const Operator& op, const Subgraph& sg, std::initial
     std::int64_t sum = 0;
     for (std::size_t p : positions) {
         if (const Tensor* t = sg.operandAt(op.inputs, p))
-            sum += t->elements;
+            sum = saturatingAdd(sum, t->elements);
     }
     return sum;
 }
@@ -52,28 +74,28 @@ std::int64_t operatorMacs(const Operator& op, const Subgraph& sg)
     if (type == QLatin1String("CONV_2D")) {
         // filter: [out_channels, kh, kw, in_channels / groups]
         const Tensor* f = sg.operandAt(op.inputs, 1);
-        return outElements * dim(f, 1) * dim(f, 2) * dim(f, 3);
+        return saturatingMul(outElements, dim(f, 1), dim(f, 2), dim(f, 3));
     }
     if (type == QLatin1String("DEPTHWISE_CONV_2D")) {
         // filter: [1, kh, kw, out_channels]; each output element reads one input channel
         const Tensor* f = sg.operandAt(op.inputs, 1);
-        return outElements * dim(f, 1) * dim(f, 2);
+        return saturatingMul(outElements, dim(f, 1), dim(f, 2));
     }
     if (type == QLatin1String("CONV_3D")) {
         // filter: [kd, kh, kw, in_channels, out_channels]
         const Tensor* f = sg.operandAt(op.inputs, 1);
-        return outElements * dim(f, 0) * dim(f, 1) * dim(f, 2) * dim(f, 3);
+        return saturatingMul(outElements, dim(f, 0), dim(f, 1), dim(f, 2), dim(f, 3));
     }
     if (type == QLatin1String("TRANSPOSE_CONV")) {
         // inputs: output shape, filter [out_channels, kh, kw, in_channels], data; every input element is
         // scattered through the kernel into every output channel
         const Tensor* f = sg.operandAt(op.inputs, 1);
         const Tensor* in = sg.operandAt(op.inputs, 2);
-        return (in ? in->elements : 0) * dim(f, 1) * dim(f, 2) * dim(f, 0);
+        return saturatingMul(in ? in->elements : 0, dim(f, 1), dim(f, 2), dim(f, 0));
     }
     if (type == QLatin1String("FULLY_CONNECTED")) {
         // weights: [units, K]
-        return outElements * lastDim(sg.operandAt(op.inputs, 1));
+        return saturatingMul(outElements, lastDim(sg.operandAt(op.inputs, 1)));
     }
     if (type == QLatin1String("BATCH_MATMUL")) {
         const Tensor* lhs = sg.operandAt(op.inputs, 0);
@@ -82,28 +104,29 @@ std::int64_t operatorMacs(const Operator& op, const Subgraph& sg)
         const bool adjX = op.option(QStringLiteral("adj_x")).toBool();
         const std::size_t rank = lhs->shape.size();
         const std::int64_t k = adjX && rank >= 2 ? lhs->shape[rank - 2] : lhs->shape[rank - 1];
-        return outElements * k;
+        return saturatingMul(outElements, k);
     }
     if (type == QLatin1String("LSTM") || type == QLatin1String("UNIDIRECTIONAL_SEQUENCE_LSTM")) {
         // 1-4: input-to-gate weights [n_cell, n_input] (input gate absent with CIFG), 5-8: recurrent weights
         // [n_cell, n_output], 16: projection [n_output, n_cell]. Peepholes and layer norm are element-wise.
         const std::int64_t steps = recurrentSteps(sg.operandAt(op.inputs, 0), sg.operandAt(op.inputs, 2));
-        return steps * matrixElements(op, sg, { 1, 2, 3, 4, 5, 6, 7, 8, 16 });
+        return saturatingMul(steps, matrixElements(op, sg, { 1, 2, 3, 4, 5, 6, 7, 8, 16 }));
     }
     if (type == QLatin1String("BIDIRECTIONAL_SEQUENCE_LSTM")) {
         // forward cell: 1-8 and projection 16; backward cell: 18-25 and projection 33
         const std::int64_t steps = recurrentSteps(sg.operandAt(op.inputs, 0), sg.operandAt(op.inputs, 2));
-        return steps * matrixElements(op, sg, { 1, 2, 3, 4, 5, 6, 7, 8, 16, 18, 19, 20, 21, 22, 23, 24, 25, 33 });
+        return saturatingMul(
+            steps, matrixElements(op, sg, { 1, 2, 3, 4, 5, 6, 7, 8, 16, 18, 19, 20, 21, 22, 23, 24, 25, 33 }));
     }
     if (type == QLatin1String("RNN") || type == QLatin1String("UNIDIRECTIONAL_SEQUENCE_RNN")) {
         // 1: input weights [units, n_input], 2: recurrent weights [units, units]
         const std::int64_t steps = recurrentSteps(sg.operandAt(op.inputs, 0), sg.operandAt(op.inputs, 1));
-        return steps * matrixElements(op, sg, { 1, 2 });
+        return saturatingMul(steps, matrixElements(op, sg, { 1, 2 }));
     }
     if (type == QLatin1String("SVDF")) {
         // 1: feature weights [filters, n_input], 2: time weights [filters, memory]; per batch row
         const Tensor* in = sg.operandAt(op.inputs, 0);
-        return dim(in, 0) * matrixElements(op, sg, { 1, 2 });
+        return saturatingMul(dim(in, 0), matrixElements(op, sg, { 1, 2 }));
     }
     return 0;
 }
@@ -153,21 +176,21 @@ ModelAnalysis analyzeModel(const Model& model, int subgraphIndex)
             if (!t.isConstant || t.buffer < 0 || static_cast<std::size_t>(t.buffer) >= model.buffers.size())
                 continue;
             const std::int64_t stored = model.buffers[static_cast<std::size_t>(t.buffer)].size;
-            layer.params += t.elements;
-            layer.weightBytes += stored;
+            layer.params = saturatingAdd(layer.params, t.elements);
+            layer.weightBytes = saturatingAdd(layer.weightBytes, stored);
             if (constantTensorsSeen.insert(idx).second)
-                s.params += t.elements;
+                s.params = saturatingAdd(s.params, t.elements);
             if (buffersSeen.insert(t.buffer).second)
-                s.weightBytes += stored;
+                s.weightBytes = saturatingAdd(s.weightBytes, stored);
         }
         for (std::size_t o = 0; o < op.outputs.size(); ++o) {
             const Tensor* t = sg.operandAt(op.outputs, o);
             if (t && !t->isConstant && t->bytes > 0)
-                layer.outputBytes += t->bytes;
+                layer.outputBytes = saturatingAdd(layer.outputBytes, t->bytes);
         }
         layer.macs = operatorMacs(op, sg);
         layer.support = support.check(op, sg);
-        s.macs += layer.macs;
+        s.macs = saturatingAdd(s.macs, layer.macs);
         if (layer.support.status == SupportStatus::Unsupported)
             ++s.unsupportedOperators;
         result.layers.push_back(std::move(layer));

@@ -151,6 +151,13 @@ std::vector<ScratchRequest> scratchRequests(const Operator& op, const Subgraph& 
 
 namespace {
 
+/** A walk unfolds into one step per operator plus one per subgraph call. Real models stay far below this bound (every
+ *  operator walked ten times over, plus some); calls that fan out (each level calling the next twice) would not. */
+std::size_t maxWalkSteps(const Model& model)
+{
+    return 10 * model.operatorCount() + 10'000;
+}
+
 /** One record per tensor of every subgraph, then one per scratch request, as TFLM's AllocationInfoBuilder makes
  *  them (notes 1.1); lifetimes come from walking subgraph 0 and the subgraphs it calls (notes 2.2, variant A). */
 class TflmLifetimes
@@ -238,6 +245,15 @@ private:
                 << QStringLiteral("subgraph %1 calls itself; TFLM would recurse without end").arg(callee);
             return;
         }
+        // Every call is walked again, so calls that fan out (each level calling the next twice) grow exponentially.
+        if (m_problem->steps.size() >= m_maxSteps) {
+            if (!m_walkCut)
+                m_problem->warnings << QStringLiteral("the subgraph calls unfold into more than %1 steps; later calls "
+                                                      "are not followed")
+                                           .arg(m_maxSteps);
+            m_walkCut = true;
+            return;
+        }
         walkSubgraph(callee);
     }
 
@@ -293,6 +309,8 @@ private:
     std::vector<Scratch> m_scratch;
     std::vector<int> m_stack;
     int m_scope = 0;
+    std::size_t m_maxSteps = maxWalkSteps(m_model);
+    bool m_walkCut = false;
 };
 
 } // namespace

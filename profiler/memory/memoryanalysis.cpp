@@ -19,6 +19,74 @@ constexpr std::int64_t kScratchHandle = 4; // per scratch request
 constexpr std::int64_t kIoTensor = 40; // a persistent TfLiteTensor per model input and output
 constexpr std::int64_t kIoQuantization = 12 + 4; // affine quantization struct + zero-point array header
 
+// The planners compare every buffer with every buffer placed before it: quadratic in the buffer count, and worse
+// when many buffers are alive at once. Real models stay far below these limits (a 50,000-operator graph has about
+// 50,000 planned buffers, each alive with a handful of others); a hostile file (a million tensors sharing one table,
+// all of them alive at the same time) would keep the planners busy for days.
+constexpr std::size_t kMaxPlannedBuffers = 200'000;
+constexpr std::uint64_t kMaxOverlappingPairs = 20'000'000;
+
+/** Pairs of buffers alive at the same time, counted in O(n log n) from the pairs that are not. */
+std::uint64_t overlappingPairs(const MemoryProblem& problem)
+{
+    const auto& buffers = problem.buffers;
+    const std::uint64_t n = buffers.size();
+    std::vector<int> lasts;
+    lasts.reserve(buffers.size());
+    for (const MemoryBuffer& b : buffers)
+        lasts.push_back(b.last);
+    std::sort(lasts.begin(), lasts.end());
+    std::uint64_t apart = 0; // ordered pairs (a, b) with a ending before b begins: each disjoint pair once
+    for (const MemoryBuffer& b : buffers) {
+        apart += static_cast<std::uint64_t>(std::lower_bound(lasts.begin(), lasts.end(), b.first) - lasts.begin());
+        if (b.last < b.first)
+            --apart; // the buffer itself (an empty lifetime) is not a pair
+    }
+    const std::uint64_t pairs = n * (n - (n > 0 ? 1 : 0)) / 2;
+    return pairs > apart ? pairs - apart : 0;
+}
+
+/** Why `problem` is too large to plan, or an empty string. */
+QString tooLargeToPlan(const MemoryProblem& problem)
+{
+    if (problem.buffers.size() > kMaxPlannedBuffers)
+        return QStringLiteral("%1 buffers to place, more than TinyScope plans (%2): the arena plans stack every "
+                              "buffer instead of reproducing TFLM's layout")
+            .arg(problem.buffers.size())
+            .arg(kMaxPlannedBuffers);
+    const std::uint64_t pairs = overlappingPairs(problem);
+    if (pairs > kMaxOverlappingPairs)
+        return QStringLiteral("%1 pairs of buffers are alive at the same time, more than TinyScope plans (%2): the "
+                              "arena plans stack every buffer instead of reproducing TFLM's layout")
+            .arg(pairs)
+            .arg(kMaxOverlappingPairs);
+    return {};
+}
+
+/** Every buffer on top of the one before (fixed offsets kept): valid for any lifetimes, and linear. */
+MemoryPlan stackedPlan(const MemoryProblem& problem, const QString& planner)
+{
+    MemoryPlan plan;
+    plan.planner = planner;
+    plan.offsets.assign(problem.buffers.size(), 0);
+    std::int64_t top = 0;
+    for (const MemoryBuffer& b : problem.buffers) {
+        if (b.fixedOffset >= 0)
+            top = std::max(top, b.fixedOffset + b.size);
+    }
+    for (std::size_t i = 0; i < problem.buffers.size(); ++i) {
+        const MemoryBuffer& b = problem.buffers[i];
+        if (b.fixedOffset >= 0) {
+            plan.offsets[i] = b.fixedOffset;
+            continue;
+        }
+        plan.offsets[i] = top;
+        top += b.size;
+    }
+    plan.arenaBytes = planHighWater(problem, plan.offsets);
+    return plan;
+}
+
 std::int64_t align16(std::int64_t v)
 {
     return alignUp(v, 16);
@@ -121,6 +189,22 @@ MemoryReport analyzeMemory(const Model& model, const MemoryOptions& options, con
     ArenaOptions arena;
     arena.alignment = options.alignment;
     r.problem = buildTflmProblem(model, arena);
+    if (const QString tooLarge = tooLargeToPlan(r.problem); !tooLarge.isEmpty()) {
+        r.problem.warnings << tooLarge;
+        r.tflm = stackedPlan(r.problem, QStringLiteral("tflm"));
+        r.lowerBound = 0;
+        r.best = stackedPlan(r.problem, QStringLiteral("best"));
+        r.timeline = buildTimeline(r.problem, &r.tflm);
+        const std::size_t n = model.subgraphs.empty() ? 0 : model.subgraphs[0].operators.size();
+        r.reorder.order.resize(n);
+        std::iota(r.reorder.order.begin(), r.reorder.order.end(), 0);
+        r.reorderedProblem = r.problem;
+        r.reorderedTflm = r.tflm;
+        r.reorderedBest = stackedPlan(r.problem, QStringLiteral("reordered"));
+        r.persistent = estimatePersistentBytes(model);
+        progress.set(1000);
+        return r;
+    }
     r.tflm = planTflmGreedy(r.problem);
     r.lowerBound = memoryLowerBound(r.problem);
     progress.set(100);

@@ -291,8 +291,15 @@ void readQuantization(const tflfb::QuantizationParameters* q, Tensor* t)
     auto& out = t->quantization;
     if (q->scale())
         out.scales.assign(q->scale()->begin(), q->scale()->end());
-    if (q->zero_point())
-        out.zeroPoints.assign(q->zero_point()->begin(), q->zero_point()->end());
+    if (const auto* zp = q->zero_point()) {
+        // The verifier aligns a vector's length, not its 8-byte elements: copy the bytes instead of loading int64s
+        // from a possibly misaligned address (undefined behaviour, found by fuzz_model).
+        out.zeroPoints.resize(zp->size());
+        if (zp->size() > 0)
+            std::memcpy(out.zeroPoints.data(), zp->Data(), zp->size() * sizeof(std::int64_t));
+        for (std::int64_t& z : out.zeroPoints)
+            z = flatbuffers::EndianScalar(z);
+    }
     if (q->min())
         out.min.assign(q->min()->begin(), q->min()->end());
     if (q->max())
@@ -602,6 +609,45 @@ private:
             ++m_operatorsRead;
             if (m_totalOperators > 0 && (m_operatorsRead & 0xff) == 0)
                 m_progress.set(static_cast<int>(900 * m_operatorsRead / m_totalOperators));
+        }
+        return checkExecutionOrder(*sg, where);
+    }
+
+    /** Operators run in the order stored. One that reads a tensor first written by itself or by a later operator
+     *  reads memory nothing has filled: the graph has a cycle, or its operators are out of order. Subgraph inputs,
+     *  constants and variables (state kept between runs) hold data before any operator runs. */
+    std::optional<Error> checkExecutionOrder(const Subgraph& sg, const QString& where)
+    {
+        std::vector<int> firstWriter(sg.tensors.size(), -1);
+        for (const Operator& op : sg.operators) {
+            for (int t : op.outputs) { // checked: 0 <= t < tensor count
+                int& writer = firstWriter[static_cast<std::size_t>(t)];
+                if (writer < 0)
+                    writer = op.index;
+            }
+        }
+        for (int t : sg.inputs)
+            firstWriter[static_cast<std::size_t>(t)] = -1;
+        for (const Operator& op : sg.operators) {
+            for (int t : op.inputs) {
+                if (t < 0)
+                    continue;
+                const Tensor& tensor = sg.tensors[static_cast<std::size_t>(t)];
+                const int writer = firstWriter[static_cast<std::size_t>(t)];
+                if (writer < op.index || tensor.isConstant || tensor.isVariable)
+                    continue;
+                const QString reads = QStringLiteral("%1operator %2 (%3) reads %4")
+                                          .arg(where)
+                                          .arg(op.index)
+                                          .arg(op.type, describeTensor(tensor, t));
+                if (writer == op.index)
+                    return invalid(m_file, reads + QStringLiteral(", which it writes itself: the graph has a cycle"));
+                return invalid(m_file,
+                    reads
+                        + QStringLiteral(", which operator %1 writes later: the operators are not in execution order "
+                                         "or form a cycle")
+                              .arg(writer));
+            }
         }
         return std::nullopt;
     }

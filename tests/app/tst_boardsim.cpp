@@ -275,6 +275,53 @@ private Q_SLOTS:
         QCOMPARE(sim.stop(SIGINT), 0);
     }
 
+    // The GUI and `tinyscope-cli record` ask for runs the moment the handshake ends, while the board's answers
+    // to the other handshake pings are still on the wire: exactly the runs asked for must come back.
+    void runsAskedForAtTheFirstIdleAreExactlyThoseRun_data()
+    {
+        QTest::addColumn<QString>("timeScale");
+        QTest::newRow("real time") << QStringLiteral("1");
+        QTest::newRow("as fast as possible") << QStringLiteral("0");
+    }
+
+    void runsAskedForAtTheFirstIdleAreExactlyThoseRun()
+    {
+        QFETCH(QString, timeScale);
+        SimProcess sim;
+        QString error;
+        QVERIFY2(sim.start({ QStringLiteral("--model"), m_modelPath, QStringLiteral("--time-scale"), timeScale },
+                     &error),
+            qPrintable(error));
+        // Let the boot banner and the answers to a few handshake pings pile up before the session reads them.
+        QTest::qWait(50);
+
+        SerialSession session;
+        SerialSettings settings;
+        settings.portName = sim.ptyPath;
+        settings.reconnect = false;
+        session.setSettings(settings);
+        constexpr quint32 kRuns = 6;
+        bool asked = false;
+        connect(&session, &SerialSession::stateChanged, this, [&](SessionState state) {
+            if (state == SessionState::Idle && !asked) {
+                asked = true;
+                session.startRuns(kRuns);
+            }
+        });
+        session.connectToBoard();
+        QTRY_VERIFY_WITH_TIMEOUT(asked, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.capture().runs.size() >= kRuns, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(session.state(), SessionState::Idle, 5000);
+        QTest::qWait(500); // anything more the board would send
+        const auto& captured = session.capture().runs;
+        QCOMPARE(captured.size(), std::size_t(kRuns));
+        for (const CapturedRun& run : captured)
+            QVERIFY2(run.complete(), qPrintable(QStringLiteral("run %1 is cut").arg(run.runIndex)));
+        QCOMPARE(session.state(), SessionState::Idle);
+        session.disconnectFromBoard();
+        QCOMPARE(sim.stop(SIGINT), 0);
+    }
+
     void badModelPathExitsWithTwo()
     {
         const QString missing = QStringLiteral("/nonexistent/folder/model-that-is-not-there.tflite");
