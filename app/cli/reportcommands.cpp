@@ -2,11 +2,13 @@
 #include "reportcommands.h"
 
 #include "commands.h"
-#include "protocol/tflmlogparser.h"
+#include "imageexport.h"
+#include "latencysources.h"
 #include "reportfiles.h"
 #include "reportinput.h"
 #include "tflite/tfliteloader.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
@@ -45,14 +47,17 @@ std::optional<int> parseArguments(QCommandLineParser& parser, const QString& com
     return std::nullopt;
 }
 
-/** The loaded model's document (no layout), or nullptr after printing the loader's one-line error. */
-Profiler::ModelDocumentPtr loadDocument(const QString& path, QTextStream& err)
+/** The loaded model's document, with the graph layout when `withLayout` (for the graph image), or nullptr after
+ *  printing the loader's one-line error. */
+Profiler::ModelDocumentPtr loadDocument(const QString& path, QTextStream& err, bool withLayout = false)
 {
     auto loaded = Profiler::loadTfliteFile(path);
     if (!loaded.ok()) {
         err << loaded.error().userMessage << Qt::endl;
         return nullptr;
     }
+    if (withLayout)
+        return Profiler::buildModelDocument(std::move(loaded).value());
     return Report::buildReportDocument(std::move(loaded).value());
 }
 
@@ -75,49 +80,91 @@ QJsonArray stringArray(const QStringList& list)
 }
 
 /**
- * Reads measured runs for the report. TFLM MicroProfiler logs are read now (Devices::TflmLogParser); TinyScope
- * session files follow once devices/session/sessionfile.cpp lands and the capture conversion (app/gui/latencysources)
- * is reachable from the command line.
+ * Reads measured runs for the report: a TinyScope session file (.tsession, recognised by its first bytes) or a TFLM
+ * MicroProfiler log, both through LatencySources as the desktop app reads them. Warnings (samples that did not fit the
+ * model, lines the reader skipped, a session recorded for another model) go to `err`; they do not fail the command.
+ * A given tick rate replaces the source's (TFLM logs carry none).
  */
-std::optional<Profiler::MeasuredSession> readMeasurements(
-    const QString& path, const Profiler::Subgraph& subgraph, double tickHz, QTextStream& err)
+std::optional<Profiler::MeasuredSession> readMeasurements(const QString& path, const Profiler::Subgraph& subgraph,
+    const QString& modelSha256, double tickHz, QTextStream& err)
 {
-    QFile probe(path);
-    if (probe.open(QIODevice::ReadOnly) && probe.peek(64).contains("\"tinyscope-session\"")) {
-        err << path << ": TinyScope session files are not read by tinyscope-cli yet; give a TFLM MicroProfiler log"
-            << Qt::endl;
+    LatencySources::FileConversion read;
+    const bool sessionFile = LatencySources::isSessionFile(path);
+    if (sessionFile) {
+        read = LatencySources::fromSessionFile(path, static_cast<int>(subgraph.operators.size()));
+    } else {
+        std::vector<QString> types;
+        for (const Profiler::Operator& op : subgraph.operators)
+            types.push_back(op.type);
+        read = LatencySources::fromTflmLogFile(path, types, tickHz);
+    }
+    if (!read.ok()) {
+        err << read.error << Qt::endl;
         return std::nullopt;
     }
-    std::vector<QString> types;
-    for (const Profiler::Operator& op : subgraph.operators)
-        types.push_back(op.type);
-    Devices::TflmLogParserOptions options;
-    options.expectedEventsPerRun = static_cast<int>(types.size());
-    const Devices::TflmLogFileResult parsed = Devices::parseTflmLogFile(path, options);
-    if (!parsed.ok()) {
-        err << (parsed.error.isEmpty() ? path + QStringLiteral(": cannot read the TFLM log") : parsed.error)
-            << Qt::endl;
+    LatencySources::Conversion& conversion = *read.value;
+    if (conversion.session.runs.empty()) {
+        err << path << ": no runs in the session" << Qt::endl;
         return std::nullopt;
     }
-    if (parsed.value->runs.empty()) {
-        err << path << ": no profiled runs in the TFLM log" << Qt::endl;
-        return std::nullopt;
+    if (sessionFile && !conversion.modelSha256.isEmpty() && !modelSha256.isEmpty()
+        && conversion.modelSha256.compare(modelSha256, Qt::CaseInsensitive) != 0) {
+        conversion.warnings.prepend(QStringLiteral("%1: recorded for another model (SHA-256 %2...); latencies are "
+                                                   "mapped by layer index")
+                                        .arg(path, conversion.modelSha256.left(12)));
     }
-    Profiler::MeasuredSession session;
-    session.source = QStringLiteral("TFLM log ") + QFileInfo(path).fileName();
-    session.tickHz = tickHz;
-    int index = 0;
-    for (const Devices::TflmRun& run : parsed.value->runs) {
-        const Devices::TflmOperatorMapping mapping = Devices::mapEventsToOperators(types, run);
-        Profiler::MeasuredRun measured;
-        measured.runIndex = index++;
-        measured.complete = !run.truncated;
-        measured.ticks.assign(types.size(), std::nullopt);
-        for (std::size_t i = 0; i < types.size() && i < mapping.operators.size(); ++i)
-            measured.ticks[i] = mapping.operators[i].ticks;
-        session.runs.push_back(std::move(measured));
+    for (const QString& w : conversion.warnings)
+        err << "warning: " << w << '\n';
+    err.flush();
+    if (tickHz > 0)
+        conversion.session.tickHz = tickHz;
+    return std::move(conversion.session);
+}
+
+/** Pixels of the graph image embedded in a report: enough for a readable overview, small enough to open. */
+constexpr qint64 kReportGraphPixels = 12'000'000;
+
+/** Renders the report's graph and timeline images (offscreen); a failure leaves the image empty (the report then
+ *  says it was not rendered) and is reported on `err`. */
+void renderReportImages(Report::ReportInput& input, Widgets::ImageFormat format, QTextStream& err)
+{
+    if (!qobject_cast<QApplication*>(QCoreApplication::instance())) {
+        err << "warning: images need the application object; the report is written without them" << Qt::endl;
+        return;
     }
-    return session;
+    const auto toReportImage = [&](const Widgets::ExportedImage& image, const QString& what, const QString& caption) {
+        Report::ReportImage out;
+        if (!image.ok()) {
+            err << "warning: " << what << " not rendered: " << image.error << Qt::endl;
+            return out;
+        }
+        if (!image.note.isEmpty())
+            err << "note: " << what << ": " << image.note << Qt::endl;
+        out.data = image.data;
+        out.mimeType = Widgets::imageMimeType(image.format);
+        out.caption = image.note.isEmpty() ? caption : caption + QStringLiteral(" ") + image.note;
+        return out;
+    };
+    const Profiler::LatencyProfilePtr latency = input.latency;
+    const Widgets::ExportedImage graph
+        = Widgets::renderGraphImage(input.document, input.subgraph, latency, format, 1.0, kReportGraphPixels);
+    QString graphCaption
+        = QStringLiteral("Subgraph %1, %2 operators").arg(input.subgraph).arg(input.analysis()->layers.size());
+    if (latency && latency->subgraph == input.subgraph)
+        graphCaption += QStringLiteral(", coloured by share of the measured time (median per operator)");
+    else
+        graphCaption += QStringLiteral(", coloured by operator category");
+    input.graphImage = toReportImage(graph, QStringLiteral("the graph"), graphCaption + QLatin1Char('.'));
+
+    Widgets::PlotImageOptions options;
+    options.title = QStringLiteral("Memory timeline: TFLM's arena plan");
+    options.latency = latency;
+    const Widgets::ExportedImage timeline
+        = Widgets::renderTimelineImage(input.document, Widgets::PlanKind::Tflm, format, options);
+    input.timelineImage = toReportImage(timeline, QStringLiteral("the memory timeline"),
+        latency ? QStringLiteral("Live arena bytes per operator step of TFLM's plan; each step as wide as its median "
+                                 "measured latency, the strip below in the heat colour of its share.")
+                : QStringLiteral("Live arena bytes per operator step of TFLM's plan."));
 }
 
 } // namespace
@@ -202,17 +249,21 @@ int runReport(const QStringList& arguments, QTextStream& out, QTextStream& err)
     const QCommandLineOption boardOpt(QStringLiteral("board"),
         QStringLiteral("Judge the fit on this board (id, name or board JSON file); repeat for several."),
         QStringLiteral("name"));
-    const QCommandLineOption sessionOpt(
-        QStringLiteral("session"), QStringLiteral("Measured runs: a TFLM MicroProfiler log."), QStringLiteral("file"));
+    const QCommandLineOption sessionOpt(QStringLiteral("session"),
+        QStringLiteral("Measured runs: a TinyScope session file (.tsession) or a TFLM MicroProfiler log."),
+        QStringLiteral("file"));
+    const QCommandLineOption imagesOpt(QStringLiteral("images"),
+        QStringLiteral("Graph and timeline images: png (default), svg, or none."), QStringLiteral("format"),
+        QStringLiteral("png"));
     const QCommandLineOption tickOpt(QStringLiteral("tick-hz"),
-        QStringLiteral("Tick rate of the measurements, for milliseconds (TFLM logs do not say)."),
+        QStringLiteral("Tick rate of the measurements, for milliseconds (TFLM logs do not say; replaces a session's)."),
         QStringLiteral("hz"));
     const QCommandLineOption subgraphOpt(QStringLiteral("subgraph"),
         QStringLiteral("Subgraph of the layer table and node data (default 0)."), QStringLiteral("n"),
         QStringLiteral("0"));
     const QCommandLineOption outputOpt({ QStringLiteral("o"), QStringLiteral("output") },
         QStringLiteral("The folder to write (created when missing)."), QStringLiteral("dir"));
-    parser.addOptions({ boardOpt, sessionOpt, tickOpt, subgraphOpt, outputOpt });
+    parser.addOptions({ boardOpt, sessionOpt, tickOpt, subgraphOpt, imagesOpt, outputOpt });
     if (const auto done = parseArguments(parser, command, arguments, out, err))
         return *done;
     if (!parser.isSet(outputOpt) || parser.value(outputOpt).isEmpty())
@@ -229,6 +280,13 @@ int runReport(const QStringList& arguments, QTextStream& out, QTextStream& err)
             return fail(
                 err, command, QStringLiteral("--tick-hz takes a rate > 0, not \"%1\"").arg(parser.value(tickOpt)));
     }
+    std::optional<Widgets::ImageFormat> imageFormat;
+    const QString images = parser.value(imagesOpt).trimmed().toLower();
+    if (images != QLatin1String("none")) {
+        imageFormat = Widgets::imageFormatFromName(images);
+        if (!imageFormat || *imageFormat == Widgets::ImageFormat::Pdf)
+            return fail(err, command, QStringLiteral("--images takes png, svg or none, not \"%1\"").arg(images));
+    }
     std::vector<Devices::BoardProfile> boards;
     for (const QString& name : parser.values(boardOpt)) {
         auto board = Report::findBoard(name);
@@ -239,7 +297,7 @@ int runReport(const QStringList& arguments, QTextStream& out, QTextStream& err)
 
     const QString modelPath = parser.positionalArguments().constFirst();
     Report::ReportInput input;
-    input.document = loadDocument(modelPath, err);
+    input.document = loadDocument(modelPath, err, imageFormat.has_value());
     if (!input.document)
         return ExitError;
     const Profiler::Model& model = input.document->model;
@@ -259,7 +317,7 @@ int runReport(const QStringList& arguments, QTextStream& out, QTextStream& err)
         input.boards.push_back(Report::judgeBoard(*input.document, b));
     if (parser.isSet(sessionOpt)) {
         const Profiler::Subgraph& sg = model.subgraphs[static_cast<std::size_t>(subgraph)];
-        auto session = readMeasurements(parser.value(sessionOpt), sg, tickHz, err);
+        auto session = readMeasurements(parser.value(sessionOpt), sg, input.modelSha256, tickHz, err);
         if (!session)
             return ExitError;
         std::vector<qint64> macs;
@@ -273,8 +331,8 @@ int runReport(const QStringList& arguments, QTextStream& out, QTextStream& err)
     }
     input.generator = QStringLiteral("tinyscope-cli ") + QCoreApplication::applicationVersion();
     input.generatedAt = QDateTime::currentDateTimeUtc();
-    // Image hook: the graph and timeline images are rendered by the widgets (offscreen). Until the command line links
-    // them, input.graphImage and input.timelineImage stay empty and the report says "Image not rendered".
+    if (imageFormat)
+        renderReportImages(input, *imageFormat, err);
 
     const Report::ReportFilesResult result = Report::writeReportFiles(input, parser.value(outputOpt));
     if (!result.ok()) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "exportmanager.h"
 #include "latencysources.h"
 #include "modelloader.h"
 
@@ -241,6 +242,9 @@ void MainWindow::createActions()
     open->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open &Example Model"), this, [this] { openModel(exampleModelPath()); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    m_exports = new ExportManager(this);
+    file->addMenu(m_exports->menu());
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

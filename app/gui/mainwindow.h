@@ -18,6 +18,7 @@ class QMimeData;
 class QProgressBar;
 class QToolButton;
 class ModelLoader;
+class ExportManager;
 class QDockWidget;
 class QTimer;
 
@@ -67,6 +68,10 @@ public:
     Widgets::LayerTableView* layerTable() const { return m_table; }
     Widgets::MemoryTimeline* memoryTimeline() const { return m_timeline; }
     Widgets::PropertiesPanel* propertiesPanel() const { return m_properties; }
+    Widgets::ArenaMap* arenaMap() const { return m_arenaMap; }
+    Widgets::BoardFitPanel* boardFitPanel() const { return m_boardFit; }
+    /** File > Export and the views' context menus (docs/reports.md). */
+    ExportManager* exportManager() const { return m_exports; }
 
     // Live profiling (docs/live-profiling.md).
     Widgets::ProfilingPanel* profilingPanel() const { return m_profilingPanel; }
@@ -173,4 +178,5 @@ private:
     QAction* m_openSessionAction = nullptr;
     QAction* m_compareAction = nullptr;
     QAction* m_clearAction = nullptr;
+    ExportManager* m_exports = nullptr;
 };

@@ -40,11 +40,22 @@ code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, mo
 .unsupported { color: var(--nofit); }
 .missing { border: 1px dashed var(--rule); padding: 1rem; color: var(--muted); }
 figure { margin: 0.5rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid var(--rule); }
+.wide { overflow-x: auto; }
+.wide td { white-space: nowrap; }
+.wide table { font-size: 0.82rem; }
+.wide th, .wide td { padding: 0.2rem 0.45rem; }
+.wide td.wrap { white-space: normal; }
+.wide td.name { white-space: normal; overflow-wrap: anywhere; min-width: 11rem; }
+.scroll { display: inline-block; max-width: 100%; max-height: 48rem; overflow: auto;
+          border: 1px solid var(--rule); }
+.scroll img { max-width: none; border: none; display: block; }
 tr.unsup td { color: var(--nofit); }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   h2 { break-after: avoid; }
-  tr, .board, figure { break-inside: avoid; }
+  tr, .board { break-inside: avoid; }
+  .scroll { max-height: none; overflow: visible; border: none; }
+  .scroll img { max-width: 100%; }
   .bar, .bar > div { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 )";
@@ -86,6 +97,17 @@ QString td(const QString& text, bool numeric = false)
 {
     return (numeric ? QStringLiteral("<td class=\"num\">") : QStringLiteral("<td>")) + htmlEscape(text)
         + QStringLiteral("</td>");
+}
+
+/** A tensor or operator name cell. Converters join the names of fused operations with ';' into names hundreds of
+ *  characters long: the cell shows the first (the outermost operation) and keeps the whole name in its tooltip. */
+QString nameTd(const QString& name)
+{
+    const qsizetype cut = name.indexOf(QLatin1Char(';'));
+    if (cut < 0)
+        return QStringLiteral("<td class=\"name\">") + htmlEscape(name) + QStringLiteral("</td>");
+    return QStringLiteral("<td class=\"name\" title=\"%1\">%2&#8203;;&#8230;</td>")
+        .arg(htmlEscape(name), htmlEscape(name.left(cut)));
 }
 
 QString th(const QString& text, bool numeric = false)
@@ -274,7 +296,10 @@ QString memorySection(const ReportInput& in)
     return h + QStringLiteral("</section>\n");
 }
 
-QString imageSection(const QString& id, const QString& title, const ReportImage& image, const QString& what)
+/** An image section; `scroll`: the image keeps its own size inside a box that scrolls (tall graphs stay readable
+ *  without taking the whole page; printed, it is scaled to the page width instead). */
+QString imageSection(
+    const QString& id, const QString& title, const ReportImage& image, const QString& what, bool scroll = false)
 {
     QString h = QStringLiteral("<section id=\"%1\">\n<h2>%2</h2>\n").arg(id, htmlEscape(title));
     const bool known = image.mimeType == QLatin1String("image/png") || image.mimeType == QLatin1String("image/svg+xml");
@@ -282,8 +307,10 @@ QString imageSection(const QString& id, const QString& title, const ReportImage&
         return h + QStringLiteral("<p class=\"missing\">") + htmlEscape(imageNotRenderedText(what))
             + QStringLiteral("</p>\n</section>\n");
     // A data: URI in <img> keeps the file self-contained and never runs script that an SVG might carry.
-    h += QStringLiteral("<figure><img alt=\"%1\" src=\"data:%2;base64,%3\">")
-             .arg(htmlEscape(title), image.mimeType, QString::fromLatin1(image.data.toBase64()));
+    h += QStringLiteral("<figure>%4<img alt=\"%1\" src=\"data:%2;base64,%3\">%5")
+             .arg(htmlEscape(title), image.mimeType, QString::fromLatin1(image.data.toBase64()),
+                 scroll ? QStringLiteral("<div class=\"scroll\">") : QString(),
+                 scroll ? QStringLiteral("</div>") : QString());
     if (!image.caption.isEmpty())
         h += QStringLiteral("<figcaption class=\"muted\">") + htmlEscape(image.caption)
             + QStringLiteral("</figcaption>");
@@ -327,16 +354,17 @@ QString latencySection(const ReportInput& in, const Profiler::ModelAnalysis* ana
     for (const QString& w : p.warnings)
         h += QStringLiteral("<p class=\"tight\">") + htmlEscape(w) + QStringLiteral("</p>\n");
 
-    h += QStringLiteral("<table>\n<tr>") + th(QStringLiteral("#"), true) + th(QStringLiteral("type"))
-        + th(QStringLiteral("name")) + th(QStringLiteral("samples"), true) + th(QStringLiteral("median ") + unit, true)
-        + th(QStringLiteral("mean ") + unit, true) + th(QStringLiteral("min ") + unit, true)
-        + th(QStringLiteral("max ") + unit, true) + th(QStringLiteral("stddev ") + unit, true)
-        + th(QStringLiteral("share"), true) + th(QStringLiteral("cycles/MAC"), true) + QStringLiteral("</tr>\n");
+    h += QStringLiteral("<div class=\"wide\"><table>\n<tr>") + th(QStringLiteral("#"), true)
+        + th(QStringLiteral("type")) + th(QStringLiteral("name")) + th(QStringLiteral("samples"), true)
+        + th(QStringLiteral("median ") + unit, true) + th(QStringLiteral("mean ") + unit, true)
+        + th(QStringLiteral("min ") + unit, true) + th(QStringLiteral("max ") + unit, true)
+        + th(QStringLiteral("stddev ") + unit, true) + th(QStringLiteral("share"), true)
+        + th(QStringLiteral("cycles/MAC"), true) + QStringLiteral("</tr>\n");
     for (std::size_t i = 0; i < p.layers.size(); ++i) {
         const Profiler::LayerLatency& l = p.layers[i];
         const Profiler::LayerInfo* info = analysis && i < analysis->layers.size() ? &analysis->layers[i] : nullptr;
         h += QStringLiteral("<tr>") + td(QString::number(i), true) + td(info ? info->type : QString())
-            + td(info ? info->name : QString()) + td(QString::number(l.samples), true)
+            + nameTd(info ? info->name : QString()) + td(QString::number(l.samples), true)
             + td(stat(value(l.medianTicks), decimals), true) + td(stat(value(l.meanTicks), decimals), true)
             + td(stat(value(l.minTicks), decimals), true) + td(stat(value(l.maxTicks), decimals), true)
             + td(stat(value(l.stddevTicks), decimals), true)
@@ -345,7 +373,7 @@ QString latencySection(const ReportInput& in, const Profiler::ModelAnalysis* ana
                 true)
             + td(stat(l.cyclesPerMac, 2), true) + QStringLiteral("</tr>\n");
     }
-    return h + QStringLiteral("</table>\n</section>\n");
+    return h + QStringLiteral("</table></div>\n</section>\n");
 }
 
 QString layerSection(const ReportInput& in, const Profiler::ModelAnalysis* analysis)
@@ -354,9 +382,9 @@ QString layerSection(const ReportInput& in, const Profiler::ModelAnalysis* analy
     if (!analysis)
         return h + QStringLiteral("<p class=\"missing\">No analysis.</p>\n</section>\n");
     const Profiler::Subgraph& sg = in.document->model.subgraphs[static_cast<std::size_t>(analysis->summary.subgraph)];
-    h += QStringLiteral("<table>\n<tr>") + th(QStringLiteral("#"), true) + th(QStringLiteral("name"))
-        + th(QStringLiteral("type")) + th(QStringLiteral("category")) + th(QStringLiteral("output shape"))
-        + th(QStringLiteral("params"), true) + th(QStringLiteral("MACs"), true)
+    h += QStringLiteral("<div class=\"wide\"><table>\n<tr>") + th(QStringLiteral("#"), true)
+        + th(QStringLiteral("name")) + th(QStringLiteral("type")) + th(QStringLiteral("category"))
+        + th(QStringLiteral("output shape")) + th(QStringLiteral("params"), true) + th(QStringLiteral("MACs"), true)
         + th(QStringLiteral("weight bytes"), true) + th(QStringLiteral("output bytes"), true)
         + th(QStringLiteral("TFLM")) + QStringLiteral("</tr>\n");
     for (const Profiler::LayerInfo& layer : analysis->layers) {
@@ -366,13 +394,14 @@ QString layerSection(const ReportInput& in, const Profiler::ModelAnalysis* analy
         if (!layer.support.reason.isEmpty() && layer.support.status != Profiler::SupportStatus::Supported)
             support += QStringLiteral(": ") + layer.support.reason;
         h += (unsupported ? QStringLiteral("<tr class=\"unsup\">") : QStringLiteral("<tr>"))
-            + td(QString::number(layer.index), true) + td(layer.name) + td(layer.type)
+            + td(QString::number(layer.index), true) + nameTd(layer.name) + td(layer.type)
             + td(Profiler::opCategoryName(layer.category))
             + td(Profiler::tensorShapes(sg, op.outputs).join(QLatin1Char(' '))) + td(grouped(layer.params), true)
             + td(grouped(layer.macs), true) + td(grouped(layer.weightBytes), true)
-            + td(grouped(layer.outputBytes), true) + td(support) + QStringLiteral("</tr>\n");
+            + td(grouped(layer.outputBytes), true) + QStringLiteral("<td class=\"wrap\">") + htmlEscape(support)
+            + QStringLiteral("</td></tr>\n");
     }
-    return h + QStringLiteral("</table>\n</section>\n");
+    return h + QStringLiteral("</table></div>\n</section>\n");
 }
 
 } // namespace
@@ -433,11 +462,15 @@ QByteArray htmlReport(const ReportInput& input)
     h += boardsSection(input);
     h += memorySection(input);
     h += imageSection(QStringLiteral("timeline"), QStringLiteral("Memory timeline"), input.timelineImage,
-        QStringLiteral("the memory timeline is drawn by the desktop app's views and was not supplied to this report"));
-    h += imageSection(QStringLiteral("graph"), QStringLiteral("Graph"), input.graphImage,
-        QStringLiteral("the layer graph is drawn by the desktop app's views and was not supplied to this report"));
+        QStringLiteral("the memory timeline was not drawn for this report (tinyscope-cli report --images none, or "
+                       "drawing failed)"));
     h += latencySection(input, analysis);
     h += layerSection(input, analysis);
+    // The graph last: a tall chain of operators would otherwise push everything below it far down.
+    h += imageSection(QStringLiteral("graph"), QStringLiteral("Graph"), input.graphImage,
+        QStringLiteral("the layer graph was not drawn for this report (tinyscope-cli report --images none, or drawing "
+                       "failed)"),
+        true);
     h += QStringLiteral("</body>\n</html>\n");
     return h.toUtf8();
 }

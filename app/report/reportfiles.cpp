@@ -10,6 +10,8 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <utility>
+
 namespace Report {
 
 bool writeFileAtomically(const QString& path, const QByteArray& data, QString* error)
@@ -21,6 +23,15 @@ bool writeFileAtomically(const QString& path, const QByteArray& data, QString* e
         return false;
     }
     return true;
+}
+
+QString imageSuffix(const QString& mimeType)
+{
+    if (mimeType == QLatin1String("image/png"))
+        return QStringLiteral("png");
+    if (mimeType == QLatin1String("image/svg+xml"))
+        return QStringLiteral("svg");
+    return {};
 }
 
 ReportFilesResult writeReportFiles(const ReportInput& input, const QString& dir)
@@ -60,6 +71,12 @@ ReportFilesResult writeReportFiles(const ReportInput& input, const QString& dir)
     if (input.session) {
         const Profiler::Subgraph& sg = model.subgraphs[static_cast<std::size_t>(analysis->summary.subgraph)];
         write(QLatin1String(Files::kSessionCsv), sessionCsv(*input.session, sg, latency ? latency->warmupRun : -1));
+    }
+    for (const auto& [name, image] : { std::pair { Files::kGraphImage, &input.graphImage },
+             std::pair { Files::kTimelineImage, &input.timelineImage } }) {
+        const QString suffix = imageSuffix(image->mimeType);
+        if (!image->isEmpty() && !suffix.isEmpty())
+            write(QLatin1String(name) + QLatin1Char('.') + suffix, image->data);
     }
     // The HTML last: when it exists, the data files beside it are complete.
     write(QLatin1String(Files::kHtml), htmlReport(input));

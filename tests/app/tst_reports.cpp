@@ -1,9 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Reports and exports: what was written is read back (RFC 4180 CSV, JSON, HTML) and compared with the analysis.
+// Reports and exports: what was written is read back (RFC 4180 CSV, JSON, HTML, PNG, SVG, PDF) and compared with the
+// analysis; the command line's report and the desktop app's File > Export.
+#include "arenamap.h"
+#include "boardfitpanel.h"
+#include "exportmanager.h"
 #include "fixtures.h"
+#include "graphscene.h"
+#include "graphview.h"
 #include "htmlreport.h"
+#include "imageexport.h"
+#include "latencysources.h"
 #include "layerexport.h"
+#include "layertableview.h"
+#include "mainwindow.h"
+#include "memorytimeline.h"
+#include "messagebanner.h"
 #include "modelexplorerjson.h"
+#include "qcustomplotinclude.h"
 #include "reportfiles.h"
 #include "reportinput.h"
 #include "sharedmodels.h"
@@ -12,12 +25,20 @@
 #include "tflite/tflitebuilder.h"
 #include "tflite/tfliteloader.h"
 
+#include "session/sessionfile.h"
+
 #include <QDir>
 #include <QFile>
+#include <QGraphicsView>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QSvgRenderer>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest/QTest>
 
@@ -180,6 +201,66 @@ QJsonObject readJsonObject(const QString& path)
     return doc.object();
 }
 
+/** A MicroProfiler::LogCsv() log of `runs` runs of `ops`; layer i takes 100 * (i + 1) + run ticks. */
+QByteArray tflmCsvLog(const std::vector<Operator>& ops, int runs)
+{
+    QByteArray log = "boot banner\r\n";
+    for (int run = 0; run < runs; ++run) {
+        log += "\"Event\",\"Tag\",\"Ticks\"\r\n";
+        for (std::size_t i = 0; i < ops.size(); ++i)
+            log += QStringLiteral("%1,%2,%3\r\n")
+                       .arg(i)
+                       .arg(ops[i].type)
+                       .arg(100 * (i + 1) + static_cast<std::size_t>(run))
+                       .toUtf8();
+    }
+    return log;
+}
+
+/** A capture of `runs` complete runs of `layers` layers from a board at 1 MHz ticks, 100 MHz CPU; layer i of run r
+ *  takes 1000 * (i + 1) + 10 * r ticks. */
+Devices::Capture boardCapture(std::size_t layers, int runs, const QString& modelSha256)
+{
+    Devices::Capture c;
+    c.source = QStringLiteral("serial /dev/test");
+    Devices::BoardIdentity board;
+    board.versionMajor = 1;
+    board.boardName = QStringLiteral("Test <board>");
+    board.cpuHz = 100000000;
+    board.tickHz = 1000000;
+    c.board = board;
+    c.modelSha256 = modelSha256;
+    for (int r = 0; r < runs; ++r) {
+        Devices::CapturedRun run;
+        run.runIndex = static_cast<quint32>(r);
+        quint32 total = 0;
+        for (std::size_t i = 0; i < layers; ++i) {
+            Devices::LayerSample sample;
+            sample.layerIndex = static_cast<quint16>(i);
+            sample.elapsedTicks = static_cast<quint32>(1000 * (i + 1) + 10 * static_cast<std::size_t>(r));
+            total += *sample.elapsedTicks;
+            run.layers.push_back(sample);
+        }
+        run.totalTicks = total;
+        c.runs.push_back(run);
+    }
+    return c;
+}
+
+/** Pages of a PDF: "/Type /Page" objects. */
+int pdfPageCount(const QByteArray& pdf)
+{
+    static const QRegularExpression page(QStringLiteral("/Type\\s*/Page(?![s\\w])"));
+    return static_cast<int>(QString::fromLatin1(pdf).count(page));
+}
+
+/** A file name of 250 characters: the file itself can exist, but QSaveFile's temporary file beside it (the name plus
+ *  ".XXXXXX") exceeds the 255-byte limit of file names, so every atomic write to it fails, even as root. */
+QString longFileName(const QString& suffix)
+{
+    return QString(250 - suffix.size(), QLatin1Char('n')) + suffix;
+}
+
 /** A board JSON that nothing real fits: 8 KiB RAM, 32 KiB flash, with the name given. */
 QByteArray tinyBoardJson(const QString& name)
 {
@@ -221,6 +302,11 @@ private slots:
     void reportCommandWritesFolder();
     void reportCommandWithTflmLog();
     void reportCommandErrors();
+    void reportCommandWithSessionFile();
+    void reportCommandImagesOption();
+    void failedWriteKeepsOldFile();
+    void guiExports();
+    void recordFromSimulatedBoard();
 
 private:
     QTemporaryDir m_tmp;
@@ -230,6 +316,9 @@ private:
 
 void TestReports::initTestCase()
 {
+    QStandardPaths::setTestModeEnabled(true); // the window's settings go to a test location, not the user's
+    QCoreApplication::setOrganizationName(QStringLiteral("TinyScopeTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_reports"));
     QVERIFY(m_tmp.isValid());
     m_hostilePath = m_tmp.filePath(QStringLiteral("hostile.tflite"));
     QFile f(m_hostilePath);
@@ -643,7 +732,10 @@ void TestReports::reportCommandWritesFolder()
     const Run run = runCli({ QStringLiteral("report"), example, QStringLiteral("--board"), QStringLiteral("rpi-pico"),
         QStringLiteral("--board"), QStringLiteral("stm32f746g-disco"), QStringLiteral("-o"), dir });
     QVERIFY2(run.exitCode == 0, run.err.constData());
-    QCOMPARE(run.out.count('\n'), 8); // layers.csv/json, memory.json, 4 node data files, report.html
+    // layers.csv/json, memory.json, 4 node data files, graph.png, timeline.png, report.html
+    QCOMPARE(run.out.count('\n'), 10);
+    // Only errors on stderr: the offscreen platform's notes are not shown.
+    QVERIFY2(run.err.isEmpty(), run.err.constData());
 
     auto loaded = loadTfliteFile(example);
     QVERIFY(loaded.ok());
@@ -669,6 +761,23 @@ void TestReports::reportCommandWritesFolder()
     }
     QVERIFY(html.contains(Report::sha256OfFile(example)));
     QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/session.csv")));
+
+    // The images were drawn offscreen: they load back, and the HTML embeds exactly these bytes.
+    const QByteArray graphPng = readAll(dir + QStringLiteral("/graph.png"));
+    const QImage graph = QImage::fromData(graphPng, "PNG");
+    QVERIFY(!graph.isNull());
+    auto laidOut = loadTfliteFile(example);
+    QVERIFY(laidOut.ok());
+    const ModelDocumentPtr withLayout = buildModelDocument(std::move(laidOut).value());
+    Widgets::GraphScene scene;
+    scene.setGraph(withLayout, 0);
+    QCOMPARE(graph.size(), Widgets::planGraphImage(scene.sceneRect().size(), 1.0).size);
+    const QByteArray timelinePng = readAll(dir + QStringLiteral("/timeline.png"));
+    const Widgets::PlotImageOptions defaults;
+    QCOMPARE(QImage::fromData(timelinePng, "PNG").size(), defaults.size * defaults.pixelRatio);
+    QVERIFY(html.contains(QString::fromLatin1(graphPng.toBase64())));
+    QVERIFY(html.contains(QString::fromLatin1(timelinePng.toBase64())));
+    QCOMPARE(html.count(QStringLiteral("Image not rendered")), 0);
 }
 
 void TestReports::reportCommandWithTflmLog()
@@ -679,16 +788,7 @@ void TestReports::reportCommandWithTflmLog()
     const Model model = std::move(loaded).value();
     const auto& ops = model.subgraphs[0].operators;
     // Three runs printed by MicroProfiler::LogCsv(); layer i takes 100 * (i + 1) + run ticks.
-    QByteArray log = "boot banner\r\n";
-    for (int run = 0; run < 3; ++run) {
-        log += "\"Event\",\"Tag\",\"Ticks\"\r\n";
-        for (std::size_t i = 0; i < ops.size(); ++i)
-            log += QStringLiteral("%1,%2,%3\r\n")
-                       .arg(i)
-                       .arg(ops[i].type)
-                       .arg(100 * (i + 1) + static_cast<std::size_t>(run))
-                       .toUtf8();
-    }
+    const QByteArray log = tflmCsvLog(ops, 3);
     const QString logPath = m_tmp.filePath(QStringLiteral("run.log"));
     QFile f(logPath);
     QVERIFY(f.open(QIODevice::WriteOnly));
@@ -730,5 +830,305 @@ void TestReports::reportCommandErrors()
     QVERIFY(!QFileInfo::exists(m_tmp.filePath(QStringLiteral("y"))));
 }
 
-QTEST_GUILESS_MAIN(TestReports)
+void TestReports::reportCommandWithSessionFile()
+{
+    const QString example = TestHelpers::exampleModelPath();
+    auto loaded = loadTfliteFile(example);
+    QVERIFY(loaded.ok());
+    const Model model = std::move(loaded).value();
+    const std::size_t ops = model.subgraphs[0].operators.size();
+    const QString sessionPath = m_tmp.filePath(QStringLiteral("board.tsession"));
+    QString error;
+    QVERIFY2(Devices::writeSessionFile(sessionPath, boardCapture(ops, 4, Report::sha256OfFile(example)), &error),
+        qPrintable(error));
+    const QString dir = m_tmp.filePath(QStringLiteral("cli-report-session"));
+    const Run run = runCli({ QStringLiteral("report"), example, QStringLiteral("--board"), QStringLiteral("rpi-pico"),
+        QStringLiteral("--session"), sessionPath, QStringLiteral("--images"), QStringLiteral("svg"),
+        QStringLiteral("-o"), dir });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY2(run.err.isEmpty(), run.err.constData()); // same model: no warning
+
+    // The statistics the app computes from the same file.
+    const LatencySources::FileConversion read = LatencySources::fromSessionFile(sessionPath, static_cast<int>(ops));
+    QVERIFY2(read.ok(), qPrintable(read.error));
+    const ModelDocumentPtr doc = Report::buildReportDocument(model);
+    std::vector<qint64> macs;
+    for (const LayerInfo& l : doc->analyses[0].layers)
+        macs.push_back(l.macs);
+    const LatencyProfile profile = computeLatency(read.value->session, static_cast<int>(ops), macs);
+    QCOMPARE(profile.runsTotal, 4);
+    QCOMPARE(profile.warmupRun, 0);
+
+    const QList<QStringList> session = csvOrFail(readAll(dir + QStringLiteral("/session.csv")));
+    QCOMPARE(session.size(), 1 + 4 * static_cast<int>(ops));
+    // Run 3, layer 2: 1000 * 3 + 30 ticks = 3.03 ms at 1 MHz.
+    const QStringList& r = session[1 + 3 * static_cast<int>(ops) + 2];
+    QCOMPARE(r[7].toInt(), 3030);
+    QCOMPARE(r[8].toDouble(), 3.03);
+    const QList<QStringList> layers = csvOrFail(readAll(dir + QStringLiteral("/layers.csv")));
+    const int median = layers[0].indexOf(QStringLiteral("latency_median_ms"));
+    const int cycles = layers[0].indexOf(QStringLiteral("cycles_per_mac"));
+    QVERIFY(median > 0 && cycles > 0);
+    for (std::size_t i = 0; i < ops; ++i) {
+        QCOMPARE(layers[static_cast<int>(i) + 1][median].toDouble(), profile.ticksToMs(profile.layers[i].medianTicks));
+        if (std::isfinite(profile.layers[i].cyclesPerMac))
+            QCOMPARE(layers[static_cast<int>(i) + 1][cycles].toDouble(), profile.layers[i].cyclesPerMac);
+    }
+    QVERIFY(QFileInfo::exists(dir + QStringLiteral("/model-explorer-latency_median_ms.json")));
+
+    const QString html = QString::fromUtf8(readAll(dir + QStringLiteral("/report.html")));
+    QVERIFY(html.contains(QStringLiteral("id=\"latency\"")));
+    QVERIFY(html.contains(Report::htmlEscape(QStringLiteral("Test <board>"))));
+    QVERIFY(!html.contains(QStringLiteral("Test <board>")));
+    // The latency statistics: the per-run total and every operator's median, as computed above.
+    QVERIFY(html.contains(QString::number(profile.ticksToMs(profile.runTotalMedianTicks), 'f', 3)));
+    for (const LayerLatency& l : profile.layers)
+        QVERIFY(html.contains(QStringLiteral(">%1<").arg(QString::number(profile.ticksToMs(l.medianTicks), 'f', 3))));
+    // Two SVG images, embedded and beside the report; both parse.
+    QCOMPARE(html.count(QStringLiteral("src=\"data:image/svg+xml;base64,")), 2);
+    QCOMPARE(html.count(QStringLiteral("Image not rendered")), 0);
+    for (const char* name : { "graph.svg", "timeline.svg" }) {
+        const QByteArray svg = readAll(dir + QLatin1Char('/') + QLatin1String(name));
+        QSvgRenderer renderer(svg);
+        QVERIFY2(renderer.isValid(), name);
+        QVERIFY(html.contains(QString::fromLatin1(svg.toBase64())));
+    }
+    // The graph is painted in heat colours: its legend is in the SVG.
+    QVERIFY(readAll(dir + QStringLiteral("/graph.svg")).contains("Share of measured time"));
+
+    // A session recorded for another model is still used, with a warning naming the file.
+    const QString otherPath = m_tmp.filePath(QStringLiteral("other.tsession"));
+    QVERIFY(Devices::writeSessionFile(otherPath, boardCapture(ops, 2, QString(64, QLatin1Char('0'))), &error));
+    const Run other = runCli(
+        { QStringLiteral("report"), example, QStringLiteral("--session"), otherPath, QStringLiteral("--images"),
+            QStringLiteral("none"), QStringLiteral("-o"), m_tmp.filePath(QStringLiteral("cli-report-other")) });
+    QVERIFY2(other.exitCode == 0, other.err.constData());
+    QVERIFY(other.err.contains("another model"));
+    QVERIFY(other.err.contains(otherPath.toUtf8()));
+
+    // A damaged session file is an error naming it.
+    const QString bad = m_tmp.filePath(QStringLiteral("bad.tsession"));
+    QFile f(bad);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"format\":\"tinyscope-session\",\"version\":99}\n");
+    f.close();
+    const Run damaged = runCli({ QStringLiteral("report"), example, QStringLiteral("--session"), bad,
+        QStringLiteral("-o"), m_tmp.filePath(QStringLiteral("cli-report-bad")) });
+    QCOMPARE(damaged.exitCode, 2);
+    QVERIFY(damaged.err.contains(bad.toUtf8()));
+    QVERIFY(!QFileInfo::exists(m_tmp.filePath(QStringLiteral("cli-report-bad/report.html"))));
+}
+
+void TestReports::reportCommandImagesOption()
+{
+    const QString example = TestHelpers::exampleModelPath();
+    const QString dir = m_tmp.filePath(QStringLiteral("cli-report-noimages"));
+    const Run none = runCli({ QStringLiteral("report"), example, QStringLiteral("--images"), QStringLiteral("none"),
+        QStringLiteral("-o"), dir });
+    QVERIFY2(none.exitCode == 0, none.err.constData());
+    QCOMPARE(none.out.count('\n'), 8);
+    QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/graph.png")));
+    const QString html = QString::fromUtf8(readAll(dir + QStringLiteral("/report.html")));
+    QCOMPARE(html.count(QStringLiteral("Image not rendered")), 2);
+    QVERIFY(!html.contains(QStringLiteral("data:image")));
+
+    const Run pdf = runCli({ QStringLiteral("report"), example, QStringLiteral("--images"), QStringLiteral("pdf"),
+        QStringLiteral("-o"), m_tmp.filePath(QStringLiteral("cli-report-pdf")) });
+    QCOMPARE(pdf.exitCode, 2);
+    QVERIFY(pdf.err.contains("--images"));
+    QVERIFY(!QFileInfo::exists(m_tmp.filePath(QStringLiteral("cli-report-pdf"))));
+}
+
+void TestReports::failedWriteKeepsOldFile()
+{
+    const QString dir = m_tmp.filePath(QStringLiteral("keep"));
+    QVERIFY(QDir().mkpath(dir));
+    const QString path = QDir(dir).filePath(longFileName(QStringLiteral(".csv")));
+    QFile old(path);
+    QVERIFY2(old.open(QIODevice::WriteOnly), qPrintable(old.errorString()));
+    old.write("old,data\r\n");
+    old.close();
+    QString error;
+    QVERIFY(!Report::writeFileAtomically(path, QByteArray(100000, 'x'), &error));
+    QVERIFY2(error.startsWith(path + QStringLiteral(": cannot write")), qPrintable(error));
+    QCOMPARE(readAll(path), QByteArray("old,data\r\n"));
+    // Nothing half-written was left beside it.
+    QCOMPARE(QDir(dir).entryList(QDir::Files | QDir::Hidden).size(), 1);
+}
+
+void TestReports::guiExports()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QSignalSpy shown(&w, &MainWindow::documentShown);
+    w.openModel(MainWindow::exampleModelPath());
+    QVERIFY(shown.wait(30000));
+    const ModelDocumentPtr doc = w.document();
+    QVERIFY(doc);
+    const std::size_t ops = doc->model.subgraphs[0].operators.size();
+    ExportManager* ex = w.exportManager();
+    using Kind = ExportManager::Kind;
+
+    // File > Export has every export, and each view's context menu its own.
+    for (const Kind k : { Kind::GraphPng, Kind::GraphSvg, Kind::TimelinePng, Kind::TimelineSvg, Kind::TimelinePdf,
+             Kind::ArenaMapPng, Kind::ArenaMapSvg, Kind::ArenaMapPdf, Kind::LayersCsv, Kind::LayersJson,
+             Kind::SessionCsv, Kind::ModelExplorer, Kind::HtmlReport }) {
+        QVERIFY(ex->action(k));
+        QVERIFY(ex->menu()->actions().contains(ex->action(k)));
+    }
+    QVERIFY(w.graphView()->canvas()->actions().contains(ex->action(Kind::GraphPng)));
+    QVERIFY(w.graphView()->canvas()->actions().contains(ex->action(Kind::GraphSvg)));
+    QVERIFY(w.memoryTimeline()->plot()->actions().contains(ex->action(Kind::TimelinePdf)));
+    QVERIFY(w.arenaMap()->plot()->actions().contains(ex->action(Kind::ArenaMapSvg)));
+    QVERIFY(w.layerTable()->tableView()->actions().contains(ex->action(Kind::LayersCsv)));
+    QVERIFY(w.layerTable()->tableView()->actions().contains(w.layerTable()->copyAction()));
+    QCOMPARE(w.graphView()->canvas()->contextMenuPolicy(), Qt::ActionsContextMenu);
+    QVERIFY(ex->action(Kind::HtmlReport)->isEnabled());
+    QVERIFY(!ex->action(Kind::SessionCsv)->isEnabled()); // nothing measured yet
+
+    const QDir dir(m_tmp.filePath(QStringLiteral("gui")));
+    QVERIFY(QDir().mkpath(dir.path()));
+    // Graph: PNG at 2x has the planned size; SVG parses with the scene's size.
+    QVERIFY(ex->exportTo(Kind::GraphPng, dir.filePath(QStringLiteral("g.png")), 2.0));
+    const QSizeF sceneSize = w.graphView()->graphScene()->sceneRect().size();
+    QCOMPARE(QImage(dir.filePath(QStringLiteral("g.png"))).size(), Widgets::planGraphImage(sceneSize, 2.0).size);
+    QVERIFY(ex->exportTo(Kind::GraphSvg, dir.filePath(QStringLiteral("g.svg"))));
+    QSvgRenderer graphSvg(dir.filePath(QStringLiteral("g.svg")));
+    QVERIFY(graphSvg.isValid());
+    QCOMPARE(graphSvg.viewBoxF().size(), QSizeF(std::ceil(sceneSize.width()), std::ceil(sceneSize.height())));
+    // Timeline and arena map in the three formats.
+    const Widgets::PlotImageOptions defaults;
+    for (const auto& [png, svg, pdf] : { std::tuple { Kind::TimelinePng, Kind::TimelineSvg, Kind::TimelinePdf },
+             std::tuple { Kind::ArenaMapPng, Kind::ArenaMapSvg, Kind::ArenaMapPdf } }) {
+        QVERIFY(ex->exportTo(png, dir.filePath(QStringLiteral("m.png"))));
+        QCOMPARE(QImage(dir.filePath(QStringLiteral("m.png"))).size(), defaults.size * defaults.pixelRatio);
+        QVERIFY(ex->exportTo(svg, dir.filePath(QStringLiteral("m.svg"))));
+        QSvgRenderer renderer(dir.filePath(QStringLiteral("m.svg")));
+        QVERIFY(renderer.isValid());
+        QCOMPARE(renderer.viewBoxF().size(), QSizeF(defaults.size));
+        QVERIFY(ex->exportTo(pdf, dir.filePath(QStringLiteral("m.pdf"))));
+        const QByteArray pdfBytes = readAll(dir.filePath(QStringLiteral("m.pdf")));
+        QVERIFY(pdfBytes.startsWith("%PDF-"));
+        QCOMPARE(pdfPageCount(pdfBytes), 1);
+    }
+    // Layer table: one row per operator, numbers equal to the analysis.
+    QVERIFY(ex->exportTo(Kind::LayersCsv, dir.filePath(QStringLiteral("layers.csv"))));
+    const QList<QStringList> rows = csvOrFail(readAll(dir.filePath(QStringLiteral("layers.csv"))));
+    QCOMPARE(rows.size(), 1 + static_cast<int>(ops));
+    const int macs = rows[0].indexOf(QStringLiteral("macs"));
+    const int params = rows[0].indexOf(QStringLiteral("params"));
+    for (std::size_t i = 0; i < ops; ++i) {
+        QCOMPARE(rows[static_cast<int>(i) + 1][macs].toLongLong(), doc->analyses[0].layers[i].macs);
+        QCOMPARE(rows[static_cast<int>(i) + 1][params].toLongLong(), doc->analyses[0].layers[i].params);
+    }
+    QVERIFY(ex->exportTo(Kind::LayersJson, dir.filePath(QStringLiteral("layers.json"))));
+    QCOMPARE(
+        readJsonObject(dir.filePath(QStringLiteral("layers.json"))).value(QStringLiteral("operators")).toArray().size(),
+        static_cast<qsizetype>(ops));
+    // No measurements: the session CSV is refused, with the file named in the banner, and nothing is written.
+    const QString sessionCsv = dir.filePath(QStringLiteral("session.csv"));
+    QVERIFY(!ex->exportTo(Kind::SessionCsv, sessionCsv));
+    QVERIFY(w.banner()->text().contains(sessionCsv));
+    QVERIFY(!QFileInfo::exists(sessionCsv));
+
+    // With an imported TFLM log (3 runs): the session CSV, latency node data and latency in the report.
+    const QString logPath = dir.filePath(QStringLiteral("run.log"));
+    QFile log(logPath);
+    QVERIFY(log.open(QIODevice::WriteOnly));
+    log.write(tflmCsvLog(doc->model.subgraphs[0].operators, 3));
+    log.close();
+    QVERIFY(w.importTflmLog(logPath));
+    QVERIFY(w.latency());
+    QVERIFY(ex->action(Kind::SessionCsv)->isEnabled());
+    QVERIFY(ex->exportTo(Kind::SessionCsv, sessionCsv));
+    QCOMPARE(csvOrFail(readAll(sessionCsv)).size(), 1 + 3 * static_cast<int>(ops));
+    const QString explorer = dir.filePath(QStringLiteral("explorer"));
+    QVERIFY(ex->exportTo(Kind::ModelExplorer, explorer));
+    QCOMPARE(ex->lastWritten().size(), 5); // macs, params, weight and output bytes, latency (ticks: no tick rate)
+    const QJsonObject latencyNodes
+        = readJsonObject(explorer + QStringLiteral("/model-explorer-latency_median_ticks.json"))
+              .value(QStringLiteral("results"))
+              .toObject();
+    QCOMPARE(latencyNodes.size(), static_cast<qsizetype>(ops));
+    // Warm-up run 0 set aside: layer 0 has 101 and 102 ticks, median 101.5.
+    QCOMPARE(latencyNodes.value(QStringLiteral("0")).toObject().value(QStringLiteral("value")).toDouble(), 101.5);
+    // Heat colours in the graph export now: the legend is drawn.
+    QVERIFY(ex->exportTo(Kind::GraphSvg, dir.filePath(QStringLiteral("g-latency.svg"))));
+    QVERIFY(readAll(dir.filePath(QStringLiteral("g-latency.svg"))).contains("Share of measured time"));
+
+    // The HTML report: the board panel's board and verdict, both images, the latency statistics.
+    const QString htmlPath = dir.filePath(QStringLiteral("report.html"));
+    QVERIFY(ex->exportTo(Kind::HtmlReport, htmlPath));
+    const QString html = QString::fromUtf8(readAll(htmlPath));
+    const Devices::BoardProfile* board = w.boardFitPanel()->currentBoard();
+    QVERIFY(board);
+    const Report::BoardFit fit = Report::judgeBoard(*doc, *board);
+    QVERIFY(html.contains(Report::htmlEscape(board->name)));
+    QVERIFY(html.contains(Report::htmlEscape(fit.verdict.headline)));
+    QCOMPARE(html.count(QStringLiteral("src=\"data:image/png;base64,")), 2);
+    QVERIFY(html.contains(QStringLiteral("id=\"latency\"")));
+    QVERIFY(html.contains(QStringLiteral(">%1<").arg(QString::number(w.latency()->layers[0].medianTicks, 'f', 0))));
+
+    // A failed export leaves the previous file as it was, and the banner names the file and the reason.
+    const QString keep = dir.filePath(longFileName(QStringLiteral(".csv")));
+    QFile old(keep);
+    QVERIFY(old.open(QIODevice::WriteOnly));
+    old.write("previous export");
+    old.close();
+    QVERIFY(!ex->exportTo(Kind::LayersCsv, keep));
+    QCOMPARE(readAll(keep), QByteArray("previous export"));
+    QCOMPARE(w.banner()->severity(), Widgets::MessageBanner::Severity::Error);
+    QVERIFY(w.banner()->text().contains(keep));
+    QVERIFY(w.banner()->text().contains(QStringLiteral("cannot write")));
+    QVERIFY(!ex->exportTo(Kind::GraphPng, keep, 1.0));
+    QCOMPARE(readAll(keep), QByteArray("previous export"));
+}
+
+void TestReports::recordFromSimulatedBoard()
+{
+    const QString example = TestHelpers::exampleModelPath();
+    QProcess sim;
+    sim.start(QStringLiteral(TINYSCOPE_BOARD_SIM),
+        { QStringLiteral("--model"), example, QStringLiteral("--time-scale"), QStringLiteral("0"),
+            QStringLiteral("--seed"), QStringLiteral("5") });
+    QVERIFY(sim.waitForStarted());
+    QVERIFY(sim.waitForReadyRead(20000));
+    const QString first = QString::fromUtf8(sim.readLine()).trimmed();
+    const QString prefix = QStringLiteral("TinyScope simulated board: ");
+    QVERIFY2(first.startsWith(prefix), qPrintable(first));
+    const QString port = first.mid(prefix.size());
+    const QString file = m_tmp.filePath(QStringLiteral("recorded.tsession"));
+    const Run run
+        = runCli({ QStringLiteral("record"), port, QStringLiteral("--model"), example, QStringLiteral("--runs"),
+            QStringLiteral("5"), QStringLiteral("--timeout"), QStringLiteral("60"), QStringLiteral("-o"), file });
+    sim.terminate();
+    QVERIFY(sim.waitForFinished(10000));
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY(run.out.contains("5 runs"));
+    const Devices::SessionFileResult read = Devices::readSessionFile(file);
+    QVERIFY2(read.ok(), qPrintable(read.error));
+    const Devices::Capture& capture = read.value->capture;
+    QCOMPARE(capture.runs.size(), std::size_t(5));
+    QCOMPARE(capture.modelSha256, Report::sha256OfFile(example));
+    QVERIFY(capture.board.has_value());
+    auto loaded = loadTfliteFile(example);
+    QVERIFY(loaded.ok());
+    const std::size_t ops = loaded.value().subgraphs[0].operators.size();
+    for (const Devices::CapturedRun& r : capture.runs) {
+        QVERIFY(r.complete());
+        QCOMPARE(r.layers.size(), ops);
+    }
+
+    // No such port: an error naming it, and no runs.
+    const QString missing = m_tmp.filePath(QStringLiteral("no-such-port"));
+    const Run bad = runCli(
+        { QStringLiteral("record"), missing, QStringLiteral("--runs"), QStringLiteral("1"), QStringLiteral("--timeout"),
+            QStringLiteral("5"), QStringLiteral("-o"), m_tmp.filePath(QStringLiteral("x.tsession")) });
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains(missing.toUtf8()), bad.err.constData());
+    QCOMPARE(runCli({ QStringLiteral("record"), port }).exitCode, 2); // -o is required
+}
+
+QTEST_MAIN(TestReports)
 #include "tst_reports.moc"

@@ -12,6 +12,7 @@
 #include <vector>
 
 /*
+ * Part of tinyscope_report so that the desktop app and tinyscope-cli read measurements the same way.
  * The app is the one place that sees both devices/ (what a board or a log reported) and profiler/ (the statistics):
  * these pure functions turn every measurement source into the source-neutral Profiler::MeasuredSession. They only
  * re-shape data; the statistics (warm-up, wrapped samples, shares) stay in Profiler::computeLatency.
