@@ -137,19 +137,18 @@ GraphText GraphLabelCache::subtitle(const QString& text, double maxWidth)
 
 QPainterPath GraphLabelCache::outline(const QSizeF& size, bool pill)
 {
-    const QString key = QStringLiteral("%1x%2%3")
-                            .arg(size.width())
-                            .arg(size.height())
-                            .arg(pill ? QLatin1Char('p') : QLatin1Char('r'));
-    const auto found = m_outlines.constFind(key);
-    if (found != m_outlines.constEnd())
-        return *found;
+    // A model has a handful of node sizes: a short list beats hashing a formatted key per node.
+    for (const Outline& o : m_outlines) {
+        if (o.size == size && o.pill == pill)
+            return o.path;
+    }
     // Half a pixel in, so that the 1-pixel border stays inside the layout's rectangle.
     const QRectF r = QRectF(QPointF(0, 0), size).adjusted(0.5, 0.5, -0.5, -0.5);
     const double radius = pill ? r.height() / 2 : kNodeRadius;
     QPainterPath path;
     path.addRoundedRect(r, radius, radius);
-    m_outlines.insert(key, path);
+    if (m_outlines.size() < 64)
+        m_outlines.push_back({ size, pill, path });
     return path;
 }
 
@@ -254,6 +253,20 @@ QColor GraphNodeItem::fillColor() const
     if (m_heat)
         return m_heatFill.isValid() ? m_heatFill : m_style->unmeasuredFill;
     return m_style->categoryBrush[static_cast<std::size_t>(m_category)].color();
+}
+
+QColor GraphNodeItem::dotColor() const
+{
+    const GraphStyle& s = *m_style;
+    if (m_current)
+        return s.accent;
+    if (m_match)
+        return s.match;
+    if (m_unsupported)
+        return s.unsupported;
+    if (m_heat)
+        return m_heatBorder;
+    return isOperator() ? s.categoryBoxPen[static_cast<std::size_t>(m_category)].color() : s.ioBoxPen.color();
 }
 
 QRectF GraphNodeItem::boundingRect() const
@@ -382,19 +395,9 @@ void GraphNodeItem::paintBox(QPainter* painter, double scale) const
     const GraphStyle& s = *m_style;
     const auto c = static_cast<std::size_t>(m_category);
     painter->setRenderHint(QPainter::Antialiasing, false);
-    if (m_rect.height() * scale < 4) {
-        // A few pixels: a border would cover the fill anyway. Fill with the colour the border would have, which
-        // shows on the background.
-        QColor color = isOperator() ? s.categoryBoxPen[c].color() : s.ioBoxPen.color();
-        if (m_heat)
-            color = m_heatBorder;
-        if (m_current)
-            color = s.accent;
-        else if (m_match)
-            color = s.match;
-        else if (m_unsupported)
-            color = s.unsupported;
-        painter->fillRect(m_rect, color);
+    if (m_rect.height() * scale < kGraphOverviewNodePixels) {
+        // A few pixels: a border would cover the fill anyway.
+        painter->fillRect(m_rect, dotColor());
         return;
     }
     if (m_current)
@@ -470,6 +473,22 @@ GraphEdgeItem::GraphEdgeItem(
 {
     setAcceptHoverEvents(true);
     setZValue(0);
+    // The curve stays within the box of the layout's points (each S-curve's control points lie in the box of its
+    // segment's ends); the arrow head reaches out by its half width, the pen by half its width.
+    const double margin = kArrowHalfWidth + 3;
+    m_bounds = m_points.boundingRect().adjusted(-margin, -margin, margin, margin);
+}
+
+const QPainterPath& GraphEdgeItem::path() const
+{
+    if (!m_pathBuilt)
+        buildPath();
+    return m_path;
+}
+
+void GraphEdgeItem::buildPath() const
+{
+    m_pathBuilt = true;
     QPointF tip;
     QPointF dir;
     m_path = graphEdgePath(m_points, kArrowLength, &tip, &dir);
@@ -478,13 +497,11 @@ GraphEdgeItem::GraphEdgeItem(
         const QPointF base = tip - dir * kArrowLength;
         m_arrow << tip << base + normal * kArrowHalfWidth << base - normal * kArrowHalfWidth;
     }
-    m_bounds = m_path.boundingRect().united(m_arrow.boundingRect()).united(m_points.boundingRect());
-    m_bounds.adjust(-3, -3, 3, 3);
 }
 
 QPainterPath GraphEdgeItem::shape() const
 {
-    if (m_hitShape.isEmpty() && !m_path.isEmpty()) {
+    if (m_hitShape.isEmpty() && !path().isEmpty()) {
         QPainterPathStroker stroker;
         stroker.setWidth(kEdgeHitWidth);
         stroker.setCapStyle(Qt::RoundCap);
@@ -541,7 +558,7 @@ void GraphEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* opt
     painter->setRenderHint(QPainter::Antialiasing, true);
     painter->setPen(strong ? s.edgeHighlightPen : s.edgePen);
     painter->setBrush(Qt::NoBrush);
-    painter->drawPath(m_path);
+    painter->drawPath(path());
     painter->setPen(Qt::NoPen);
     painter->setBrush(strong ? s.edgeHighlightBrush : s.edgeBrush);
     painter->drawPolygon(m_arrow);

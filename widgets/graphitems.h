@@ -24,6 +24,7 @@ namespace Widgets {
 
 /** How much of the graph to draw at a given scale (device pixels per scene unit). */
 enum class GraphDetail {
+    Overview, ///< every node a few pixels tall: the view draws the graph from GraphScene::paintOverview(), not items
     Boxes, ///< plain coloured boxes and thin straight edges: the overview of a large graph
     Full, ///< rounded nodes with their labels, smooth edges with arrow heads
 };
@@ -31,7 +32,12 @@ enum class GraphDetail {
 /** Below this scale labels would be smaller than about 5 pixels: nodes are drawn as boxes without text. */
 constexpr double kGraphLabelMinScale = 0.45;
 
-/** The detail to draw at `scale`, as QStyleOptionGraphicsItem::levelOfDetailFromTransform() reports it. */
+/** Below this many device pixels of node height a node is only a coloured dot: a view whose tallest node is that
+ *  small draws the whole graph as an overview (GraphDetail::Overview). */
+constexpr double kGraphOverviewNodePixels = 4;
+
+/** The detail an item draws at `scale`, as QStyleOptionGraphicsItem::levelOfDetailFromTransform() reports it: Boxes
+ *  or Full (whether a view draws items at all is GraphScene::detailForScale()). */
 GraphDetail graphDetailForScale(double scale);
 
 /** Pens, brushes and fonts shared by every item of one graph scene, so that painting allocates nothing. */
@@ -118,7 +124,13 @@ private:
     std::vector<QFontMetricsF> m_titleMetrics;
     std::vector<QFontMetricsF> m_subtitleMetrics;
     QHash<QString, GraphText> m_cache;
-    QHash<QString, QPainterPath> m_outlines;
+    struct Outline
+    {
+        QSizeF size;
+        bool pill = false;
+        QPainterPath path;
+    };
+    std::vector<Outline> m_outlines;
 };
 
 /** One node of the graph: an operator (rounded box in its category colour) or a subgraph input or output (pill).
@@ -171,6 +183,9 @@ public:
     bool hasHeat() const { return m_heat; }
     /** The fill as painted now: heat colour, unmeasured grey, category or input/output colour. */
     QColor fillColor() const;
+    /** The one colour of the node drawn a few pixels tall: its border colour (which shows on the background), or the
+     *  selection, match or unsupported colour that marks it. */
+    QColor dotColor() const;
     QString heatLine() const { return m_heat ? m_heatText.text() : QString(); }
     bool isMatch() const { return m_match; }
     void setMatch(bool match); ///< a search match
@@ -233,7 +248,11 @@ public:
     int fromNode() const { return m_from; }
     int toNode() const { return m_to; }
     const QPolygonF& points() const { return m_points; } ///< the layout's polyline, in scene coordinates
-    const QPainterPath& path() const { return m_path; } ///< the smooth curve as drawn (ends at the arrow's base)
+    /** The smooth curve as drawn (ends at the arrow's base). Built on first use: most edges of a large graph are
+     *  never seen close enough to need it. */
+    const QPainterPath& path() const;
+    /** Whether path() has been built (the curve and its arrow head), for tests of the lazy construction. */
+    bool hasPath() const { return m_pathBuilt; }
 
     bool isHighlighted() const { return m_highlighted; }
     void setHighlighted(bool highlighted); ///< an edge of the selected node or tensor
@@ -245,11 +264,12 @@ protected:
 
 private:
     void updateZ();
+    void buildPath() const;
 
     const GraphStyle* m_style;
     QPolygonF m_points;
-    QPainterPath m_path;
-    QPolygonF m_arrow;
+    mutable QPainterPath m_path;
+    mutable QPolygonF m_arrow;
     QRectF m_bounds;
     mutable QPainterPath m_hitShape; // built on the first hit test: most edges are never hovered
     int m_edge;
@@ -258,6 +278,7 @@ private:
     int m_to;
     bool m_highlighted = false;
     bool m_hovered = false;
+    mutable bool m_pathBuilt = false;
 };
 
 /** The curve drawn for a layout polyline: straight for two points, else one vertical S-curve per segment so that the

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "graphminimap.h"
 
+#include "graphscene.h"
+
 #include <QGraphicsScene>
 #include <QGraphicsView>
 #include <QMouseEvent>
 #include <QPainter>
 
 #include <algorithm>
+#include <cmath>
 
 namespace Widgets {
 
@@ -62,10 +65,22 @@ void GraphMinimap::renderOverview()
     const QSize pixels = (target.size() * dpr).toSize();
     if (scene && !pixels.isEmpty() && !m_sceneRect.isEmpty()) {
         m_image = QImage(pixels, QImage::Format_ARGB32_Premultiplied);
-        m_image.setDevicePixelRatio(dpr);
         m_image.fill(Qt::transparent);
-        QPainter painter(&m_image);
-        scene->render(&painter, QRectF(QPointF(0, 0), target.size()), m_sceneRect, Qt::IgnoreAspectRatio);
+        const double sx = pixels.width() / m_sceneRect.width();
+        const double sy = pixels.height() / m_sceneRect.height();
+        const auto* graphScene = qobject_cast<const GraphScene*>(scene);
+        {
+            QPainter painter(&m_image);
+            if (graphScene && graphScene->detailForScale(std::min(sx, sy)) == GraphDetail::Overview) {
+                // A large graph: its boxes straight from the overview index, not item by item.
+                const QTransform toImage = QTransform::fromTranslate(-m_sceneRect.left(), -m_sceneRect.top())
+                    * QTransform::fromScale(sx, sy);
+                graphScene->paintOverview(&painter, toImage, m_sceneRect);
+            } else {
+                scene->render(&painter, QRectF(QPointF(0, 0), QSizeF(pixels)), m_sceneRect, Qt::IgnoreAspectRatio);
+            }
+        }
+        m_image.setDevicePixelRatio(dpr);
     }
 }
 

@@ -9,10 +9,15 @@
 #include <QGraphicsSceneHelpEvent>
 #include <QGraphicsView>
 #include <QGuiApplication>
+#include <QHash>
 #include <QLocale>
 #include <QPainter>
 #include <QPalette>
 #include <QToolTip>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
 
 namespace Widgets {
 
@@ -21,6 +26,10 @@ using Profiler::ModelGraphNode;
 namespace {
 
 constexpr double kSceneMargin = 40;
+// The overview draws the selection and search matches at least this many pixels wide and tall.
+constexpr double kOverviewMarkPixels = 5;
+// An edge whose bounds are smaller than this many pixels only darkens the nodes it joins (as in GraphEdgeItem).
+constexpr double kOverviewMinEdgePixels = 2.5;
 
 template <typename T> const T* at(const std::vector<T>& v, int i)
 {
@@ -72,9 +81,24 @@ QString tensorRows(const Profiler::Tensor& tensor)
 
 } // namespace
 
+struct GraphScene::OverviewScratch
+{
+    std::vector<quint32>
+        edgeSeen; ///< stamp of the frame that drew each edge, so that an edge in two bands is drawn once
+    quint32 stamp = 0;
+    std::vector<QLineF> lines;
+    std::vector<QLineF> strongLines;
+    std::vector<std::pair<QRgb, std::vector<QRect>>> groups; ///< node boxes by colour; the first `usedGroups` are live
+    std::size_t usedGroups = 0;
+    std::size_t lastGroup = 0;
+    QHash<QRgb, std::size_t> groupOf;
+    std::vector<const GraphNodeItem*> marked;
+};
+
 GraphScene::GraphScene(QObject* parent)
     : QGraphicsScene(parent)
     , m_style(std::make_unique<GraphStyle>(QGuiApplication::palette(), paletteIsDark()))
+    , m_scratch(std::make_unique<OverviewScratch>())
 {
     setBackgroundBrush(m_style->background);
 }
@@ -82,7 +106,7 @@ GraphScene::GraphScene(QObject* parent)
 GraphScene::~GraphScene()
 {
     // Items point at m_style: delete them first.
-    clear();
+    removeAllItems();
 }
 
 const Profiler::ModelGraph* GraphScene::graph() const
@@ -105,11 +129,20 @@ void GraphScene::setGraph(Profiler::ModelDocumentPtr document, int subgraph)
 
 void GraphScene::removeAllItems()
 {
+    m_nodesByTop.clear();
+    m_nodeTops.clear();
+    m_edgeBoxes.clear();
+    m_edgeBands.clear();
+    m_maxNodeHeight = 0;
     m_current.clear();
     m_currentEdges.clear();
     m_matched.clear();
     m_nodes.clear();
     m_edges.clear();
+    // Taking every item out of the BSP tree one by one costs as much as building the scene: drop the tree first.
+    // A pending update of the whole scene makes the scene skip the per-item repaint bookkeeping (see rebuild()).
+    setItemIndexMethod(NoIndex);
+    update();
     clear();
 }
 
@@ -139,6 +172,10 @@ void GraphScene::rebuild()
 
     // Indexing every insertion is slower than building the BSP tree once at the end.
     setItemIndexMethod(NoIndex);
+    // Ask for a repaint of the whole scene before adding anything: while that is pending, QGraphicsScene does not
+    // track each new item as dirty, which otherwise leaves a small hash of painted rectangles in every item (about
+    // 1 KB each: 150 MB for 50,000 operators) and a pass over all of them before the first frame.
+    update();
     GraphLabelCache labels(*m_style);
     m_nodes.reserve(g->nodes.size());
     for (std::size_t i = 0; i < g->nodes.size(); ++i) {
@@ -184,8 +221,185 @@ void GraphScene::rebuild()
     }
     setItemIndexMethod(BspTreeIndex);
     setSceneRect(m_bounds.adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin));
+    buildOverviewIndex();
     applyLatency();
     m_buildMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+}
+
+void GraphScene::buildOverviewIndex()
+{
+    const Profiler::ModelGraph* g = graph();
+    if (!g)
+        return;
+    const auto box = [](const QRectF& r, std::size_t index) {
+        return OverviewBox { static_cast<float>(r.x()), static_cast<float>(r.y()), static_cast<float>(r.width()),
+            static_cast<float>(r.height()), static_cast<int>(index) };
+    };
+    m_nodesByTop.clear();
+    m_nodesByTop.reserve(m_nodes.size());
+    for (std::size_t i = 0; i < m_nodes.size(); ++i) {
+        const Profiler::LayoutNode& n = g->layout.nodes[i];
+        m_nodesByTop.push_back(box(QRectF(n.x, n.y, n.width, n.height), i));
+        m_maxNodeHeight = std::max(m_maxNodeHeight, n.height);
+    }
+    std::stable_sort(
+        m_nodesByTop.begin(), m_nodesByTop.end(), [](const OverviewBox& a, const OverviewBox& b) { return a.y < b.y; });
+    m_nodeTops.clear();
+    m_nodeTops.reserve(m_nodesByTop.size());
+    for (const OverviewBox& b : m_nodesByTop)
+        m_nodeTops.push_back(static_cast<double>(b.y));
+
+    // Bands a few ranks high, at most a few thousand of them: an edge is listed in every band it crosses.
+    m_bandTop = m_bounds.top();
+    m_bandHeight = std::max(256.0, m_bounds.height() / 2048);
+    const auto bands = static_cast<std::size_t>(std::floor(m_bounds.height() / m_bandHeight)) + 1;
+    m_edgeBands.assign(bands, {});
+    m_edgeBoxes.clear();
+    m_edgeBoxes.reserve(m_edges.size());
+    for (std::size_t e = 0; e < m_edges.size(); ++e) {
+        const QRectF b = m_edges[e]->boundingRect(); // edges sit at the scene's origin
+        m_edgeBoxes.push_back(box(b, e));
+        const std::size_t last = bandAt(b.bottom());
+        for (std::size_t band = bandAt(b.top()); band <= last; ++band)
+            m_edgeBands[band].push_back(static_cast<int>(e));
+    }
+}
+
+std::size_t GraphScene::bandAt(double y) const
+{
+    if (m_edgeBands.empty())
+        return 0;
+    const double band = std::floor((y - m_bandTop) / m_bandHeight);
+    return static_cast<std::size_t>(std::clamp(band, 0.0, static_cast<double>(m_edgeBands.size() - 1)));
+}
+
+GraphDetail GraphScene::detailForScale(double scale) const
+{
+    if (m_maxNodeHeight > 0 && m_maxNodeHeight * scale < kGraphOverviewNodePixels)
+        return GraphDetail::Overview;
+    return graphDetailForScale(scale);
+}
+
+void GraphScene::paintOverview(QPainter* painter, const QTransform& transform, const QRectF& exposed) const
+{
+    const double sx = transform.m11();
+    const double sy = transform.m22();
+    const double dx = transform.dx();
+    const double dy = transform.dy();
+    const auto map = [=](const QPointF& p) { return QPointF(p.x() * sx + dx, p.y() * sy + dy); };
+    painter->setWorldTransform(QTransform());
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    painter->fillRect(transform.mapRect(exposed), backgroundBrush());
+    if (m_nodes.empty() || m_nodeTops.size() != m_nodes.size())
+        return;
+    OverviewScratch& scratch = *m_scratch;
+
+    // Edges first, under the nodes, as the items stack them.
+    scratch.lines.clear();
+    scratch.strongLines.clear();
+    if (scratch.edgeSeen.size() != m_edges.size())
+        scratch.edgeSeen.assign(m_edges.size(), 0);
+    if (++scratch.stamp == 0) {
+        std::fill(scratch.edgeSeen.begin(), scratch.edgeSeen.end(), 0);
+        scratch.stamp = 1;
+    }
+    const auto polyline = [&map](const GraphEdgeItem* edge, std::vector<QLineF>& out) {
+        const QPolygonF& points = edge->points();
+        for (qsizetype k = 1; k < points.size(); ++k)
+            out.emplace_back(map(points[k - 1]), map(points[k]));
+    };
+    const std::size_t lastBand = bandAt(exposed.bottom());
+    for (std::size_t band = bandAt(exposed.top()); band <= lastBand && band < m_edgeBands.size(); ++band) {
+        for (int e : m_edgeBands[band]) {
+            quint32& seen = scratch.edgeSeen[static_cast<std::size_t>(e)];
+            if (seen == scratch.stamp)
+                continue;
+            seen = scratch.stamp;
+            const OverviewBox& b = m_edgeBoxes[static_cast<std::size_t>(e)];
+            if (std::max(static_cast<double>(b.width) * sx, static_cast<double>(b.height) * sy) < kOverviewMinEdgePixels
+                || !QRectF(static_cast<double>(b.x), static_cast<double>(b.y), static_cast<double>(b.width),
+                    static_cast<double>(b.height))
+                        .intersects(exposed))
+                continue;
+            const GraphEdgeItem* edge = m_edges[static_cast<std::size_t>(e)];
+            if (!edge->isHighlighted())
+                polyline(edge, scratch.lines);
+        }
+    }
+    // The edges of the selection, however short.
+    for (const GraphEdgeItem* edge : m_currentEdges) {
+        if (edge->boundingRect().intersects(exposed))
+            polyline(edge, scratch.strongLines);
+    }
+    painter->setBrush(Qt::NoBrush);
+    if (!scratch.lines.empty()) {
+        painter->setPen(m_style->edgeThinPen);
+        painter->drawLines(scratch.lines.data(), static_cast<int>(scratch.lines.size()));
+    }
+    if (!scratch.strongLines.empty()) {
+        painter->setPen(m_style->edgeThinHighlightPen);
+        painter->drawLines(scratch.strongLines.data(), static_cast<int>(scratch.strongLines.size()));
+    }
+
+    // Nodes, batched by colour: a model has a dozen categories.
+    for (std::size_t i = 0; i < scratch.usedGroups; ++i)
+        scratch.groups[i].second.clear();
+    scratch.usedGroups = 0;
+    scratch.groupOf.clear();
+    scratch.marked.clear();
+    const auto first = std::lower_bound(m_nodeTops.begin(), m_nodeTops.end(), exposed.top() - m_maxNodeHeight);
+    for (auto i = static_cast<std::size_t>(first - m_nodeTops.begin());
+         i < m_nodeTops.size() && m_nodeTops[i] <= exposed.bottom(); ++i) {
+        const OverviewBox& box = m_nodesByTop[i];
+        const double left = static_cast<double>(box.x);
+        const double width = static_cast<double>(box.width);
+        if (left + width < exposed.left() || left > exposed.right())
+            continue;
+        const GraphNodeItem* item = m_nodes[static_cast<std::size_t>(box.index)];
+        if (item->isCurrent() || item->isMatch()) {
+            scratch.marked.push_back(item);
+            continue;
+        }
+        const QPointF a = map(QPointF(left, m_nodeTops[i]));
+        const QPointF b = map(QPointF(left + width, m_nodeTops[i] + static_cast<double>(box.height)));
+        const int x0 = static_cast<int>(std::floor(a.x()));
+        const int y0 = static_cast<int>(std::floor(a.y()));
+        const int x1 = std::max(x0 + 1, static_cast<int>(std::floor(b.x())));
+        const int y1 = std::max(y0 + 1, static_cast<int>(std::floor(b.y())));
+        const QRgb rgb = item->dotColor().rgba();
+        std::size_t group = 0;
+        if (scratch.usedGroups > 0 && scratch.groups[scratch.lastGroup].first == rgb) {
+            group = scratch.lastGroup; // neighbours are often of one category
+        } else if (const auto found = scratch.groupOf.constFind(rgb); found != scratch.groupOf.constEnd()) {
+            group = *found;
+        } else {
+            group = scratch.usedGroups++;
+            if (scratch.groups.size() < scratch.usedGroups)
+                scratch.groups.emplace_back();
+            scratch.groups[group].first = rgb;
+            scratch.groupOf.insert(rgb, group);
+        }
+        scratch.lastGroup = group;
+        scratch.groups[group].second.emplace_back(x0, y0, x1 - x0, y1 - y0);
+    }
+    painter->setPen(Qt::NoPen);
+    for (std::size_t i = 0; i < scratch.usedGroups; ++i) {
+        const auto& [rgb, rects] = scratch.groups[i];
+        painter->setBrush(QColor::fromRgba(rgb));
+        painter->drawRects(rects.data(), static_cast<int>(rects.size()));
+    }
+
+    // The selection and the search matches on top, big enough to find: the current node last.
+    std::stable_sort(scratch.marked.begin(), scratch.marked.end(),
+        [](const GraphNodeItem* a, const GraphNodeItem* b) { return !a->isCurrent() && b->isCurrent(); });
+    for (const GraphNodeItem* item : scratch.marked) {
+        QRectF box(map(item->pos()), QSizeF(item->rect().width() * sx, item->rect().height() * sy));
+        const QPointF centre = box.center();
+        box.setWidth(std::max(box.width(), kOverviewMarkPixels));
+        box.setHeight(std::max(box.height(), kOverviewMarkPixels));
+        box.moveCenter(centre);
+        painter->fillRect(box.toAlignedRect(), item->dotColor());
+    }
 }
 
 void GraphScene::setLatency(Profiler::LatencyProfilePtr latency)

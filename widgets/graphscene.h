@@ -2,6 +2,7 @@
 #pragma once
 
 #include "document/modeldocument.h"
+#include "graphitems.h"
 #include "heatscale.h"
 #include "latency/latency.h"
 
@@ -13,10 +14,6 @@
 class QPalette;
 
 namespace Widgets {
-
-class GraphEdgeItem;
-class GraphNodeItem;
-struct GraphStyle;
 
 /** The items of one subgraph of a document: one node item per ModelGraph node at its layout position, one edge item
  *  per edge. Usable without a view, e.g. to render the graph to an image or SVG with renderGraph(). */
@@ -78,11 +75,24 @@ public:
 
     double buildMilliseconds() const { return m_buildMs; } ///< time the last rebuild took
 
+    /** What a view at `scale` (device pixels per scene unit) draws: Overview once even the tallest node is under
+     *  kGraphOverviewNodePixels, else graphDetailForScale(). */
+    GraphDetail detailForScale(double scale) const;
+    /** Draws the part `exposed` (scene coordinates) of the graph as an overview, from a compact copy of the layout
+     *  rather than item by item: a graph of 50,000 nodes seen whole would otherwise spend most of a frame finding and
+     *  visiting items that are one pixel each. Nodes are boxes of at least one pixel in GraphNodeItem::dotColor(),
+     *  edges longer than a few pixels thin lines; the selected and matched nodes are drawn last at a size that stays
+     *  visible. `transform` maps scene to device coordinates (scale and translation only); the painter draws in
+     *  device coordinates and is left without a transform. */
+    void paintOverview(QPainter* painter, const QTransform& transform, const QRectF& exposed) const;
+
 protected:
     void helpEvent(QGraphicsSceneHelpEvent* event) override;
 
 private:
     void rebuild();
+    void buildOverviewIndex();
+    std::size_t bandAt(double y) const; ///< the edge band of scene y, clamped to the bands there are
     void applyLatency();
     /** Deletes every item, and first forgets the lists of them (current, matched, all nodes and edges). */
     void removeAllItems();
@@ -99,6 +109,24 @@ private:
     std::vector<GraphNodeItem*> m_matched;
     QRectF m_bounds;
     double m_buildMs = 0;
+    double m_maxNodeHeight = 0;
+
+    // The overview's index: node boxes by their top, and edges in horizontal bands of the scene, with their bounds
+    // copied so that a frame reads memory in order and touches an item only to ask its colour.
+    struct OverviewBox
+    {
+        float x, y, width, height;
+        int index; ///< into m_nodes or m_edges
+    };
+    std::vector<OverviewBox> m_nodesByTop;
+    std::vector<double> m_nodeTops; ///< parallel to m_nodesByTop, ascending
+    std::vector<OverviewBox> m_edgeBoxes; ///< parallel to m_edges
+    double m_bandTop = 0;
+    double m_bandHeight = 1;
+    std::vector<std::vector<int>> m_edgeBands;
+    // Reused by paintOverview() so that a frame allocates nothing once warm.
+    struct OverviewScratch;
+    std::unique_ptr<OverviewScratch> m_scratch;
     Profiler::LatencyProfilePtr m_latency;
 };
 

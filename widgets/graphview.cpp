@@ -17,6 +17,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QNativeGestureEvent>
+#include <QPaintEvent>
 #include <QPainter>
 #include <QScrollBar>
 #include <QSignalBlocker>
@@ -81,6 +82,21 @@ public:
     }
 
 protected:
+    void paintEvent(QPaintEvent* event) override
+    {
+        // Zoomed out until every node is a dot, the scene draws itself from its overview index: visiting tens of
+        // thousands of one-pixel items through the scene's index would take most of a frame.
+        const auto* graphScene = static_cast<const GraphScene*>(scene());
+        if (graphScene && graphScene->detailForScale(transform().m11()) == GraphDetail::Overview) {
+            QPainter painter(viewport());
+            const QRect exposed = event->region().boundingRect();
+            painter.setClipRegion(event->region());
+            graphScene->paintOverview(&painter, viewportTransform(), mapToScene(exposed).boundingRect());
+            return;
+        }
+        QGraphicsView::paintEvent(event);
+    }
+
     void wheelEvent(QWheelEvent* event) override
     {
         if (event->modifiers() & Qt::ControlModifier) {
