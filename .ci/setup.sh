@@ -65,6 +65,23 @@ if [ "$mode" = run ]; then
 fi
 
 # test
+start=$SECONDS
+stamp() { echo "== $1 ($((SECONDS - start)) s so far)"; }
+
+# 1. The whole suite, optimised with assertions and warnings as errors.
 cmake --preset ci
 cmake --build --preset ci -j "$jobs"
 ctest --preset ci
+stamp "ci preset: all tests passed"
+
+# 2. The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+cmake --preset asan
+cmake --build --preset asan -j "$jobs"
+ctest --preset asan
+stamp "asan preset: all tests passed under ASan + UBSan"
+
+# 3. Each libFuzzer target for a short time (clang, ASan + UBSan); the long runs are in docs/fuzzing.md.
+cmake --preset fuzz
+cmake --build --preset fuzz -j "$jobs"
+ctest --preset fuzz
+stamp "fuzz preset: no fuzzer found anything"

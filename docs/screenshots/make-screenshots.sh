@@ -24,13 +24,13 @@ done
 shoot() { # model, output png, extra app arguments...
     local model=$1 png=$2
     shift 2
-    # A private settings folder, so the screenshots show the default layout whatever the user's settings are.
+    # A private settings (and session files) folder, so the screenshots show the default layout whatever the user's settings are.
     local home
     home=$(mktemp -d)
-    XDG_CONFIG_HOME="$home" xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
+    XDG_CONFIG_HOME="$home" XDG_DATA_HOME="$home" xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
         "$0" "$@" & pid=$!
         for _ in $(seq 1 100); do sleep 0.2; xwininfo -root -tree 2>/dev/null | grep -q "TinyScope" && break; done
-        sleep 3
+        sleep '"${delay:-3}"'
         import -window root "'"$png"'"
         kill $pid; wait $pid 2>/dev/null || true' "$app" -platform xcb -geometry 1600x1000+0+0 "$@" "$model"
     rm -rf "$home"
@@ -39,3 +39,5 @@ shoot() { # model, output png, extra app arguments...
 
 shoot "$models/mlperf_tiny_vww_mobilenet_v1_025_int8.tflite" "$out/vww_mobilenet.png" --select 3
 shoot "$models/nxp_fastestdet_shufflenetv2_person_int8.tflite" "$out/fastestdet.png" --select 10
+# Live profiling on the simulated board: runs stream in for a few seconds before the shot.
+delay=8 shoot "$models/mlperf_tiny_vww_mobilenet_v1_025_int8.tflite" "$out/live_profiling.png" --simulated-board --select 3
