@@ -238,35 +238,6 @@ QDialog* createAddBoardDialog(BoardFitPanel* panel)
 
 } // namespace
 
-Devices::FitInput fitInputFromDocument(const Profiler::ModelDocument& document)
-{
-    Devices::FitInput in;
-    in.modelBytes = document.model.fileSize;
-    if (in.modelBytes <= 0 && !document.analyses.empty())
-        in.modelBytes = document.analyses[0].summary.weightBytes;
-
-    QStringList types;
-    for (const auto& subgraph : document.model.subgraphs) {
-        for (const auto& op : subgraph.operators)
-            types << op.type;
-    }
-    in.runtimeCodeBytes = Devices::estimateTflmCodeSize(types).totalBytes;
-
-    in.arenaBytes = document.memory.tflm.arenaBytes;
-    in.persistentBytes = document.memory.persistent.totalBytes;
-    in.reorderedArenaBytes
-        = document.memory.reorderedBest.arenaBytes > 0 ? document.memory.reorderedBest.arenaBytes : -1;
-
-    for (const auto& analysis : document.analyses) {
-        for (const auto& layer : analysis.layers) {
-            if (layer.support.status == Profiler::SupportStatus::Unsupported
-                && !in.unsupportedOperators.contains(layer.type))
-                in.unsupportedOperators << layer.type;
-        }
-    }
-    return in;
-}
-
 BoardFitPanel::BoardFitPanel(QWidget* parent)
     : QWidget(parent)
     , m_userDir(Devices::defaultUserBoardsDir())
@@ -374,9 +345,10 @@ BoardFitPanel::BoardFitPanel(QWidget* parent)
 
 BoardFitPanel::~BoardFitPanel() = default;
 
-void BoardFitPanel::setDocument(Profiler::ModelDocumentPtr document)
+void BoardFitPanel::setDocument(Profiler::ModelDocumentPtr document, const Devices::FitInput& need)
 {
     m_document = std::move(document);
+    m_need = m_document ? need : Devices::FitInput {};
     updateVerdict();
 }
 
@@ -580,7 +552,7 @@ void BoardFitPanel::updateVerdict()
         return;
     }
 
-    m_verdict = Devices::judgeFit(fitInputFromDocument(*m_document), *board);
+    m_verdict = Devices::judgeFit(m_need, *board);
     setBar(m_flashBar, QStringLiteral("Flash"), &m_verdict.flash);
     setBar(m_ramBar, QStringLiteral("RAM"), &m_verdict.ram);
 

@@ -19,10 +19,6 @@ class QProgressBar;
 
 namespace Widgets {
 
-/** What a model needs on a board running TFLM: flash = the .tflite file + TFLM code estimate for the kernels it
- *  uses; RAM = TFLM's arena plan (head) + the persistent estimate (tail); the reordered arena as the alternative. */
-Devices::FitInput fitInputFromDocument(const Profiler::ModelDocument& document);
-
 /** Does the open model fit a development board? A board picker (built-in and user boards, "Add board..."), the
  *  board's facts, flash and RAM bars coloured by status, the verdict in words, unsupported operators and a
  *  suggestion. The last board chosen is remembered in QSettings. */
@@ -34,8 +30,9 @@ public:
     explicit BoardFitPanel(QWidget* parent = nullptr);
     ~BoardFitPanel() override;
 
-    /** Judges `document` against the current board; null clears the verdict. */
-    void setDocument(Profiler::ModelDocumentPtr document);
+    /** Judges what `document` needs (`need`, made by the app: Report::fitInputFromDocument()) against the current
+     *  board; a null document clears the verdict. */
+    void setDocument(Profiler::ModelDocumentPtr document, const Devices::FitInput& need);
     Profiler::ModelDocumentPtr document() const { return m_document; }
 
     QString currentBoardId() const;
@@ -84,6 +81,7 @@ private:
     QString m_userDir;
     QStringList m_errors;
     Profiler::ModelDocumentPtr m_document;
+    Devices::FitInput m_need;
     Devices::FitVerdict m_verdict;
     bool m_hasVerdict = false;
 

@@ -305,7 +305,8 @@ int runAnalyze(const QStringList& arguments, QTextStream& out, QTextStream& err)
 
 // ---- firmware-workload (issue 5): the per-layer workload header of the example firmware in devices/stub/examples
 
-#include <QCryptographicHash>
+#include "protocol/modelid.h"
+
 #include <QFile>
 
 #include <limits>
@@ -369,10 +370,7 @@ int runFirmwareWorkload(const QStringList& arguments, QTextStream& out, QTextStr
         err << path << ": cannot read: " << file.errorString() << Qt::endl;
         return ExitError;
     }
-    const QByteArray sha = QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
-    quint32 modelId = 0;
-    for (int i = 3; i >= 0; --i) // the first 4 bytes of the digest, read as a little-endian u32
-        modelId = (modelId << 8) | static_cast<unsigned char>(sha.at(i));
+    const quint32 modelId = Devices::modelIdForFile(file.readAll());
 
     const Profiler::Subgraph& sg = model->subgraphs.front();
     const Profiler::ModelAnalysis analysis = Profiler::analyzeModel(*model, 0);

@@ -4,6 +4,7 @@
 #include "exportmanager.h"
 #include "latencysources.h"
 #include "modelloader.h"
+#include "reportinput.h"
 
 #include "arenamap.h"
 #include "boardfitpanel.h"
@@ -27,7 +28,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
@@ -366,7 +366,7 @@ void MainWindow::showDocument(const QString& path, Profiler::ModelDocumentPtr do
     m_properties->setDocument(m_document);
     m_timeline->setDocument(m_document);
     m_arenaMap->setDocument(m_document);
-    m_boardFit->setDocument(m_document);
+    m_boardFit->setDocument(m_document, Report::fitInputFromDocument(*m_document));
     m_profilingPanel->setExpectedModelId(std::nullopt); // known once a session starts (it reads the file)
     clearMeasurements();
     m_profilingPanel->setNote(wasConnected ? tr("Disconnected: another model was opened.") : QString());
@@ -611,8 +611,7 @@ std::optional<std::pair<QString, quint32>> MainWindow::modelFingerprint() const
     if (m_path.isEmpty() || !file.open(QIODevice::ReadOnly))
         return std::nullopt;
     const QByteArray bytes = file.readAll();
-    return std::pair { QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()),
-        Devices::modelIdForFile(bytes) };
+    return std::pair { Report::sha256Hex(bytes), Devices::modelIdForFile(bytes) };
 }
 
 void MainWindow::prepareConnection(const Devices::SerialSettings& settings)

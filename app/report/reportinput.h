@@ -56,7 +56,7 @@ struct ReportInput
 
 /** The model's needs for a fit verdict: flash = file + TFLM code estimate, RAM = TFLM's arena plan (head) + the
  *  persistent estimate (tail), the reordered arena as the alternative, unsupported operator types of all subgraphs.
- *  The same mapping as the desktop app's board panel (Widgets::fitInputFromDocument). */
+ *  The desktop app's board panel is given the same (MainWindow). */
 Devices::FitInput fitInputFromDocument(const Profiler::ModelDocument& document);
 
 /** The verdict for `board`. */

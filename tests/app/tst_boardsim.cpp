@@ -2,6 +2,7 @@
 // tinyscope-board-sim as a user runs it: a separate process on a real pseudo-terminal, read through QSerialPort
 // (raw, and through the app's SerialSession), stopped with a signal.
 #include "fixtures.h"
+#include "processrun.h"
 #include "protocol/modelid.h"
 #include "protocol/wireprotocol.h"
 #include "session/serialsession.h"
@@ -76,25 +77,9 @@ public:
     QString ptyPath;
 };
 
-struct Finished
+TestHelpers::ProcessResult runToEnd(const QStringList& args)
 {
-    int exitCode = -1;
-    QString err;
-};
-
-Finished runToEnd(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(TINYSCOPE_BOARD_SIM), args);
-    Finished f;
-    if (!p.waitForFinished(30000)) {
-        p.kill();
-        p.waitForFinished();
-        return f;
-    }
-    f.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    f.err = QString::fromUtf8(p.readAllStandardError());
-    return f;
+    return TestHelpers::runProcess(QStringLiteral(TINYSCOPE_BOARD_SIM), args, 30000);
 }
 
 struct HostRun
@@ -325,9 +310,9 @@ private Q_SLOTS:
     void badModelPathExitsWithTwo()
     {
         const QString missing = QStringLiteral("/nonexistent/folder/model-that-is-not-there.tflite");
-        const Finished f = runToEnd({ QStringLiteral("--model"), missing });
+        const TestHelpers::ProcessResult f = runToEnd({ QStringLiteral("--model"), missing });
         QCOMPARE(f.exitCode, 2);
-        QVERIFY2(f.err.contains(missing), qPrintable(f.err));
+        QVERIFY2(QString::fromUtf8(f.err).contains(missing), f.err.constData());
     }
 
     void fileThatIsNotAModelExitsWithTwo()
@@ -338,9 +323,9 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("these are notes, not a model");
         file.close();
-        const Finished f = runToEnd({ QStringLiteral("--model"), path });
+        const TestHelpers::ProcessResult f = runToEnd({ QStringLiteral("--model"), path });
         QCOMPARE(f.exitCode, 2);
-        QVERIFY2(f.err.contains(QStringLiteral("notes.tflite")), qPrintable(f.err));
+        QVERIFY2(f.err.contains("notes.tflite"), f.err.constData());
     }
 
     void badOptionsExitWithTwo_data()
@@ -361,16 +346,16 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, extra);
         QFETCH(QString, hint);
-        const Finished f = runToEnd(QStringList { QStringLiteral("--model"), m_modelPath } + extra);
+        const TestHelpers::ProcessResult f = runToEnd(QStringList { QStringLiteral("--model"), m_modelPath } + extra);
         QCOMPARE(f.exitCode, 2);
-        QVERIFY2(f.err.contains(hint), qPrintable(f.err));
+        QVERIFY2(QString::fromUtf8(f.err).contains(hint), f.err.constData());
     }
 
     void missingModelOptionExitsWithTwo()
     {
-        const Finished f = runToEnd({});
+        const TestHelpers::ProcessResult f = runToEnd({});
         QCOMPARE(f.exitCode, 2);
-        QVERIFY2(f.err.contains(QStringLiteral("--model")), qPrintable(f.err));
+        QVERIFY2(f.err.contains("--model"), f.err.constData());
     }
 };
 

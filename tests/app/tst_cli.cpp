@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // tinyscope-cli as a user runs it: a separate process, its output parsed back.
 #include "analysis/layeranalysis.h"
+#include "processrun.h"
 #include "sharedmodels.h"
 #include "tflite/tfliteloader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -15,27 +15,11 @@ using namespace Profiler;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = TestHelpers::ProcessResult;
 
 Run runCli(const QStringList& args)
 {
-    QProcess p;
-    p.start(QStringLiteral(TINYSCOPE_CLI), args);
-    Run r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return TestHelpers::runProcess(QStringLiteral(TINYSCOPE_CLI), args, 60000);
 }
 
 /** Splits RFC 4180 CSV (quoted fields may hold commas, quotes and line breaks). */

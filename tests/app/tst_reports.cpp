@@ -16,6 +16,7 @@
 #include "memorytimeline.h"
 #include "messagebanner.h"
 #include "modelexplorerjson.h"
+#include "processrun.h"
 #include "qcustomplotinclude.h"
 #include "reportfiles.h"
 #include "reportinput.h"
@@ -163,27 +164,11 @@ MeasuredSession handSession()
     return s;
 }
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = TestHelpers::ProcessResult;
 
 Run runCli(const QStringList& args)
 {
-    QProcess p;
-    p.start(QStringLiteral(TINYSCOPE_CLI), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return TestHelpers::runProcess(QStringLiteral(TINYSCOPE_CLI), args, 120000);
 }
 
 QByteArray readAll(const QString& path)

@@ -2,6 +2,7 @@
 // The board-fit panel on real models: verdicts per board, the boardChanged signal, remembered board, user boards,
 // the "Add board" dialog, and a PNG of the panel for people to look at.
 #include "boardfitpanel.h"
+#include "reportinput.h"
 #include "sharedmodels.h"
 
 #include "document/modeldocument.h"
@@ -37,6 +38,12 @@ const QString kMobilenetV2 = QStringLiteral("coral_mobilenet_v2_100_224_uint8.tf
 const QString kCustomOp = QStringLiteral("coral_unknown_custom_op.tflite");
 const QString kVwwFloat = QStringLiteral("mlperf_tiny_vww_mobilenet_v1_025_fp32.tflite");
 const QString kFastestDet = QStringLiteral("nxp_fastestdet_shufflenetv2_person_int8.tflite");
+
+/** What MainWindow does: the panel judges the needs the report library works out from the document. */
+void show(BoardFitPanel& panel, const Profiler::ModelDocumentPtr& document)
+{
+    panel.setDocument(document, document ? Report::fitInputFromDocument(*document) : Devices::FitInput {});
+}
 
 } // namespace
 
@@ -122,7 +129,7 @@ void TestBoardFitPanel::fitInputFromDocument()
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
     const auto doc = document(kVww);
     QVERIFY(doc);
-    const Devices::FitInput in = Widgets::fitInputFromDocument(*doc);
+    const Devices::FitInput in = Report::fitInputFromDocument(*doc);
     QCOMPARE(in.modelBytes, qint64(333288)); // MANIFEST.md
     QCOMPARE(in.arenaBytes, doc->memory.tflm.arenaBytes);
     QCOMPARE(in.persistentBytes, doc->memory.persistent.totalBytes);
@@ -145,7 +152,7 @@ void TestBoardFitPanel::verdictFollowsTheBoard()
     // MLPerf Tiny VWW int8 fits the STM32F746G-DISCO (the default board).
     const auto vww = document(kVww);
     QVERIFY(vww);
-    panel.setDocument(vww);
+    show(panel, vww);
     QVERIFY(panel.hasVerdict());
     QCOMPARE(panel.verdict().overall, FitStatus::Fits);
     QCOMPARE(panel.verdict().flash.budgetBytes, qint64(1024 * KiB - 64 * KiB));
@@ -158,7 +165,7 @@ void TestBoardFitPanel::verdictFollowsTheBoard()
     QVERIFY(flashBar->text().startsWith(QStringLiteral("Flash: ")));
 
     // coral MobileNetV2 1.0 224 (3.4 MiB of uint8 weights) does not fit the Arduino Nano 33 BLE Sense.
-    panel.setDocument(document(kMobilenetV2));
+    show(panel, document(kMobilenetV2));
     panel.selectBoard(QStringLiteral("arduino-nano-33-ble-sense"));
     QCOMPARE(panel.currentBoardId(), QStringLiteral("arduino-nano-33-ble-sense"));
     QCOMPARE(panel.verdict().overall, FitStatus::DoesNotFit);
@@ -173,11 +180,11 @@ void TestBoardFitPanel::verdictFollowsTheBoard()
     QCOMPARE(panel.verdict().ram.status, FitStatus::DoesNotFit);
 
     // And back to VWW on the Nano: it fits there as well.
-    panel.setDocument(vww);
+    show(panel, vww);
     panel.selectBoard(QStringLiteral("arduino-nano-33-ble-sense"));
     QCOMPARE(panel.verdict().overall, FitStatus::Fits);
 
-    panel.setDocument(nullptr);
+    show(panel, nullptr);
     QVERIFY(!panel.hasVerdict());
     QCOMPARE(verdictLabel->text(), QStringLiteral("No model open"));
 }
@@ -305,7 +312,7 @@ void TestBoardFitPanel::unsupportedOperators()
     TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
     BoardFitPanel panel;
     panel.setUserBoardsDirectory(userDir());
-    panel.setDocument(document(kCustomOp));
+    show(panel, document(kCustomOp));
     QVERIFY(panel.hasVerdict());
     QCOMPARE(panel.verdict().unsupportedOperators, QStringList { QStringLiteral("fake-op-double") });
     QCOMPARE(panel.verdict().headline, QStringLiteral("Fits in memory, but 1 operator is unsupported"));
@@ -328,7 +335,7 @@ void TestBoardFitPanel::suggestionAndWarningOnRealModels()
     const auto vwwFloat = document(kVwwFloat);
     QVERIFY(vwwFloat);
     QVERIFY(vwwFloat->memory.reorderedBest.arenaBytes < vwwFloat->memory.tflm.arenaBytes);
-    panel.setDocument(vwwFloat);
+    show(panel, vwwFloat);
     QCOMPARE(panel.verdict().ram.status, FitStatus::DoesNotFit);
     QVERIFY(panel.verdict().reorderedRamStatus.has_value());
     QCOMPARE(*panel.verdict().reorderedRamStatus, FitStatus::Fits);
@@ -339,7 +346,7 @@ void TestBoardFitPanel::suggestionAndWarningOnRealModels()
     QVERIFY2(suggestion->text().contains(QStringLiteral(": then it fits (")), qPrintable(suggestion->text()));
 
     // NXP FastestDet on the H743: the budget holds its arena, but no single RAM block does.
-    panel.setDocument(document(kFastestDet));
+    show(panel, document(kFastestDet));
     panel.selectBoard(QStringLiteral("nucleo-h743zi2"));
     QCOMPARE(panel.verdict().ram.status, FitStatus::Fits);
     QCOMPARE(panel.verdict().warnings.size(), 1);
@@ -354,7 +361,7 @@ void TestBoardFitPanel::screenshots()
         BoardFitPanel panel;
         panel.setUserBoardsDirectory(userDir());
         panel.selectBoard(board);
-        panel.setDocument(document(model));
+        show(panel, document(model));
         panel.resize(560, 720);
         panel.show();
         if (!QTest::qWaitForWindowExposed(&panel))
