@@ -244,6 +244,36 @@ QVariant LayerTableModel::sortValue(const Row& row, int column) const
     }
 }
 
+bool LayerTableModel::integerSortKey(int row, int column, qint64* key) const
+{
+    if (row < 0 || row >= operatorCount())
+        return false;
+    const Row& r = m_layers[static_cast<std::size_t>(row)];
+    const Profiler::LayerInfo& l = *r.layer;
+    switch (column) {
+    case IndexColumn:
+        *key = static_cast<qint64>(l.index);
+        return true;
+    case ParamsColumn:
+        *key = static_cast<qint64>(l.params);
+        return true;
+    case MacsColumn:
+        *key = static_cast<qint64>(l.macs);
+        return true;
+    case WeightBytesColumn:
+        *key = static_cast<qint64>(l.weightBytes);
+        return true;
+    case OutputBytesColumn:
+        *key = static_cast<qint64>(l.outputBytes);
+        return true;
+    case LiveBytesColumn:
+        *key = r.liveBytes;
+        return true;
+    default:
+        return false;
+    }
+}
+
 QVariant LayerTableModel::operatorData(const Row& row, int column, int role) const
 {
     const Profiler::LayerInfo& l = *row.layer;
@@ -686,12 +716,23 @@ bool LayerTableProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceP
 bool LayerTableProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
 {
     // Descending sorts call lessThan(right, left); the totals row must compare so that it ends up last either way.
-    const bool leftTotals = left.data(LayerTableModel::TotalsRowRole).toBool();
-    const bool rightTotals = right.data(LayerTableModel::TotalsRowRole).toBool();
+    // A LayerTableModel answers without QVariants: sorting its 50,000 rows happens whenever a model is shown.
+    const auto* table = qobject_cast<const LayerTableModel*>(sourceModel());
+    const bool leftTotals = table ? table->isTotalsRow(left.row()) : left.data(LayerTableModel::TotalsRowRole).toBool();
+    const bool rightTotals
+        = table ? table->isTotalsRow(right.row()) : right.data(LayerTableModel::TotalsRowRole).toBool();
     if (leftTotals || rightTotals) {
         if (leftTotals == rightTotals)
             return false;
         return leftTotals ? sortOrder() == Qt::DescendingOrder : sortOrder() == Qt::AscendingOrder;
+    }
+    qint64 leftKey = 0;
+    qint64 rightKey = 0;
+    if (table && sortRole() == LayerTableModel::SortRole && table->integerSortKey(left.row(), left.column(), &leftKey)
+        && table->integerSortKey(right.row(), right.column(), &rightKey)) {
+        if (leftKey != rightKey)
+            return leftKey < rightKey;
+        return sortOrder() == Qt::AscendingOrder ? left.row() < right.row() : left.row() > right.row();
     }
     const QVariant l = left.data(sortRole());
     const QVariant r = right.data(sortRole());

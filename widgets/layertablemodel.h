@@ -78,6 +78,10 @@ public:
     /** Global timeline step at which `op` has liveBytes(); -1 if none. */
     int liveStep(int op) const;
 
+    /** The SortRole value of an operator row's integer column (index, params, MACs, weight, output and live bytes)
+     *  without a QVariant, for sorting 50,000 rows quickly; false for the totals row and other columns. */
+    bool integerSortKey(int row, int column, qint64* key) const;
+
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;

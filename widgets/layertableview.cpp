@@ -61,6 +61,9 @@ LayerTableView::LayerTableView(QWidget* parent)
         m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, &LayerTableView::showHeaderMenu);
     m_userHidden.assign(LayerTableModel::ColumnCount, false);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // Column widths from the visible rows and a sample of 250 others, not 1000: the sizing is a third of the time
+    // the table takes to show a 50,000-operator model.
+    m_table->horizontalHeader()->setResizeContentsPrecision(250);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(LayerTableModel::IndexColumn, Qt::AscendingOrder);
 

@@ -19,6 +19,9 @@ namespace Widgets {
 
 namespace {
 
+// Above this many samples the stacked graphs are drawn without antialiasing.
+constexpr int kSmoothSamples = 600;
+
 /** A stacked series: a filled band whose legend icon is a square swatch of the fill, not QCPGraph's thin strip. */
 class StackGraph : public QCPGraph
 {
@@ -246,7 +249,7 @@ void MemoryTimeline::setRamBudget(qint64 bytes)
     updateHorizontalLines();
     updateRanges();
     updatePeakMarker();
-    m_plot->replot();
+    m_plot->replot(QCustomPlot::rpQueuedRefresh);
 }
 
 void MemoryTimeline::rebuild()
@@ -295,6 +298,10 @@ void MemoryTimeline::rebuild()
         QColor fill = other ? MemoryPlotStyle::blend(m_plot->palette().color(QPalette::Base), text, 0.18)
                             : seriesColor(static_cast<int>(k), dark);
         g->setLineStyle(QCPGraph::lsStepLeft);
+        // Hundreds of steps per plot width: antialiased outlines would cost tens of milliseconds per replot for
+        // nothing visible (step lines are horizontal and vertical).
+        g->setAntialiased(samples <= kSmoothSamples);
+        g->setAntialiasedFill(samples <= kSmoothSamples);
         g->setPen(QPen(fill.darker(dark ? 80 : 125), 1));
         g->setBrush(fill);
         g->setChannelFillGraph(m_seriesGraphs.isEmpty() ? nullptr : m_seriesGraphs.last());
@@ -317,6 +324,7 @@ void MemoryTimeline::rebuild()
         total[samples] = total[samples - 1];
         m_totalGraph = new QCPGraph(m_plot->xAxis, m_plot->yAxis);
         m_totalGraph->setLineStyle(QCPGraph::lsStepLeft);
+        m_totalGraph->setAntialiased(samples <= kSmoothSamples);
         m_totalGraph->setPen(QPen(text, 1.6));
         m_totalGraph->setData(keys, total, true);
         m_totalGraph->setName(tr("live bytes"));
@@ -408,7 +416,9 @@ void MemoryTimeline::rebuild()
     updateHorizontalLines();
     updateRanges();
     updatePeakMarker();
-    m_plot->replot();
+    // Lay out and draw the plot now, but leave the widget's repaint to the event loop: an immediate repaint would
+    // paint the whole window (the graph of a large model included) inside the caller's stall.
+    m_plot->replot(QCustomPlot::rpQueuedRefresh);
     // The reordered plan has its own steps: the cursor stays on the same operator, not the same step index.
     followHub();
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <set>
 
 namespace Profiler {
 
@@ -15,6 +16,155 @@ std::int64_t planHighWater(const MemoryProblem& problem, const std::vector<std::
         top = std::max(top, offsets[i] + problem.buffers[i].size);
     return top;
 }
+
+namespace {
+
+/** True when some buffer's lifetime ends before it begins. overlapsInTime() still pairs such a buffer with any buffer
+ *  alive over the whole gap, which the lifetime index below does not reproduce, so those problems take the pairwise
+ *  path. buildTflmProblem() never makes one; hand-made and fuzzed problems may. */
+bool hasReversedLifetime(const MemoryProblem& problem)
+{
+    return std::any_of(
+        problem.buffers.begin(), problem.buffers.end(), [](const MemoryBuffer& b) { return b.last < b.first; });
+}
+
+/** Buffers inserted so far, indexed by lifetime, so that the ones alive at the same time as a given buffer are found
+ *  in O(log n + k) for k of them instead of by a pass over all of them. A buffer overlaps [first, last] when it is
+ *  alive at `first` (a stabbing query on a segment tree over the distinct first steps, where each inserted lifetime
+ *  sits in O(log n) nodes) or begins within (first, last] (buckets by first step, with a set of the non-empty ones).
+ *  Each overlapping buffer is reported exactly once. Lifetimes must not be reversed (see hasReversedLifetime()). */
+class LifetimeIndex
+{
+public:
+    explicit LifetimeIndex(const MemoryProblem& problem)
+        : m_buffers(problem.buffers)
+    {
+        m_starts.reserve(m_buffers.size());
+        for (const MemoryBuffer& b : m_buffers)
+            m_starts.push_back(b.first);
+        std::sort(m_starts.begin(), m_starts.end());
+        m_starts.erase(std::unique(m_starts.begin(), m_starts.end()), m_starts.end());
+        while (m_leaves < m_starts.size())
+            m_leaves *= 2;
+        m_cover.resize(2 * m_leaves);
+        m_byStart.resize(m_starts.size());
+    }
+
+    void insert(int index)
+    {
+        const MemoryBuffer& b = m_buffers[static_cast<std::size_t>(index)];
+        const std::size_t first = startIndex(b.first);
+        std::size_t lo = first + m_leaves;
+        std::size_t hi = endIndex(b.last) + m_leaves; // exclusive; above lo because last >= first
+        for (; lo < hi; lo >>= 1, hi >>= 1) {
+            if (lo & 1)
+                m_cover[lo++].push_back(index);
+            if (hi & 1)
+                m_cover[--hi].push_back(index);
+        }
+        if (m_byStart[first].empty())
+            m_usedStarts.insert(first);
+        m_byStart[first].push_back(index);
+    }
+
+    /** Calls `visit(index)` once for every inserted buffer whose lifetime overlaps that of `b` (one of the problem's
+     *  buffers). */
+    template <typename Visit> void forEachOverlapping(const MemoryBuffer& b, Visit&& visit) const
+    {
+        const std::size_t first = startIndex(b.first);
+        for (std::size_t node = first + m_leaves; node > 0; node >>= 1) {
+            for (int i : m_cover[node])
+                visit(i);
+        }
+        const std::size_t end = endIndex(b.last);
+        for (auto it = m_usedStarts.upper_bound(first); it != m_usedStarts.end() && *it < end; ++it) {
+            for (int i : m_byStart[*it])
+                visit(i);
+        }
+    }
+
+private:
+    /** Index of `step` among the distinct first steps (it is one of them). */
+    std::size_t startIndex(int step) const
+    {
+        return static_cast<std::size_t>(std::lower_bound(m_starts.begin(), m_starts.end(), step) - m_starts.begin());
+    }
+    /** Number of distinct first steps at or before `step`. */
+    std::size_t endIndex(int step) const
+    {
+        return static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), step) - m_starts.begin());
+    }
+
+    const std::vector<MemoryBuffer>& m_buffers;
+    std::vector<int> m_starts; ///< distinct first steps, ascending
+    std::size_t m_leaves = 1; ///< leaves of the segment tree: a power of two >= m_starts.size()
+    std::vector<std::vector<int>> m_cover; ///< per tree node: buffers alive over all of the node's first steps
+    std::vector<std::vector<int>> m_byStart; ///< per first step: buffers that begin there
+    std::set<std::size_t> m_usedStarts; ///< first steps with at least one buffer
+};
+
+/** Total length of the union of half-open ranges added and removed over time: a segment tree over the distinct range
+ *  ends, counting per node how many ranges cover it whole. */
+class RangeUnion
+{
+public:
+    explicit RangeUnion(std::vector<std::int64_t> ends)
+        : m_ends(std::move(ends))
+    {
+        std::sort(m_ends.begin(), m_ends.end());
+        m_ends.erase(std::unique(m_ends.begin(), m_ends.end()), m_ends.end());
+        const std::size_t pieces = m_ends.size() > 1 ? m_ends.size() - 1 : 1;
+        m_count.assign(4 * pieces, 0);
+        m_length.assign(4 * pieces, 0);
+    }
+
+    void add(std::int64_t from, std::int64_t to, int delta)
+    {
+        if (from >= to || m_ends.size() < 2)
+            return;
+        update(1, 0, m_ends.size() - 1, index(from), index(to), delta);
+    }
+
+    std::int64_t length() const { return m_length.empty() ? 0 : m_length[1]; }
+
+private:
+    std::size_t index(std::int64_t x) const
+    {
+        return static_cast<std::size_t>(std::lower_bound(m_ends.begin(), m_ends.end(), x) - m_ends.begin());
+    }
+
+    // Node `node` covers the pieces [lo, hi) (piece p is [m_ends[p], m_ends[p + 1])); [from, to) in piece indices.
+    void update(std::size_t node, std::size_t lo, std::size_t hi, std::size_t from, std::size_t to, int delta)
+    {
+        if (to <= lo || hi <= from)
+            return;
+        if (from <= lo && hi <= to) {
+            m_count[node] += delta;
+        } else {
+            const std::size_t mid = (lo + hi) / 2;
+            update(2 * node, lo, mid, from, to, delta);
+            update(2 * node + 1, mid, hi, from, to, delta);
+        }
+        if (m_count[node] > 0)
+            m_length[node] = m_ends[hi] - m_ends[lo];
+        else if (hi - lo == 1)
+            m_length[node] = 0;
+        else
+            m_length[node] = m_length[2 * node] + m_length[2 * node + 1];
+    }
+
+    std::vector<std::int64_t> m_ends;
+    std::vector<int> m_count;
+    std::vector<std::int64_t> m_length;
+};
+
+bool apartInMemory(const MemoryProblem& problem, const MemoryPlan& plan, std::size_t i, std::size_t j)
+{
+    const auto& b = problem.buffers;
+    return plan.offsets[i] + b[i].size <= plan.offsets[j] || plan.offsets[j] + b[j].size <= plan.offsets[i];
+}
+
+} // namespace
 
 bool planIsValid(const MemoryProblem& problem, const MemoryPlan& plan, QString* conflict)
 {
@@ -30,22 +180,40 @@ bool planIsValid(const MemoryProblem& problem, const MemoryPlan& plan, QString* 
                 *conflict = QStringLiteral("buffer %1 is at offset %2").arg(i).arg(plan.offsets[i]);
             return false;
         }
-        for (std::size_t j = i + 1; j < b.size(); ++j) {
-            if (!b[i].overlapsInTime(b[j]) || b[i].size == 0 || b[j].size == 0)
-                continue;
-            // Offline plans may overlap buffers on purpose; only check pairs the planner placed.
-            if (b[i].fixedOffset >= 0 && b[j].fixedOffset >= 0)
-                continue;
-            const bool apart
-                = plan.offsets[i] + b[i].size <= plan.offsets[j] || plan.offsets[j] + b[j].size <= plan.offsets[i];
-            if (!apart) {
-                if (conflict)
-                    *conflict = QStringLiteral("buffers %1 and %2 overlap in time and in memory").arg(i).arg(j);
-                return false;
+    }
+    // Offline plans may overlap buffers on purpose: only pairs with at least one planned buffer are checked.
+    auto clash = [&](std::size_t i, std::size_t j) {
+        if (b[i].fixedOffset >= 0 && b[j].fixedOffset >= 0)
+            return false;
+        if (apartInMemory(problem, plan, i, j))
+            return false;
+        if (conflict)
+            *conflict = QStringLiteral("buffers %1 and %2 overlap in time and in memory")
+                            .arg(std::min(i, j))
+                            .arg(std::max(i, j));
+        return true;
+    };
+    if (hasReversedLifetime(problem)) {
+        for (std::size_t i = 0; i < b.size(); ++i) {
+            for (std::size_t j = i + 1; j < b.size(); ++j) {
+                if (b[i].overlapsInTime(b[j]) && b[i].size > 0 && b[j].size > 0 && clash(i, j))
+                    return false;
             }
         }
+        return true;
     }
-    return true;
+    LifetimeIndex seen(problem);
+    bool valid = true;
+    for (std::size_t i = 0; i < b.size() && valid; ++i) {
+        if (b[i].size == 0)
+            continue;
+        seen.forEachOverlapping(b[i], [&](int j) {
+            if (valid && clash(static_cast<std::size_t>(j), i))
+                valid = false;
+        });
+        seen.insert(static_cast<int>(i));
+    }
+    return valid;
 }
 
 std::int64_t liveFootprint(const MemoryProblem& problem, const std::vector<int>& alive)
@@ -72,25 +240,54 @@ std::int64_t liveFootprint(const MemoryProblem& problem, const std::vector<int>&
 
 std::int64_t memoryLowerBound(const MemoryProblem& problem)
 {
-    // The live set only grows at a buffer's first step, so those steps are the only candidates for the maximum.
+    // The live set only grows at a buffer's first step, so those steps are the only candidates for the maximum. A
+    // sweep over them in time order keeps the sum of the free buffers alive and the union of the fixed ones (which
+    // may share bytes): liveFootprint() of the live set at every candidate step, in O(n log n) in all.
     // The arena also reaches at least the end of every fixed buffer.
+    const auto& buffers = problem.buffers;
     std::vector<int> times;
+    std::vector<int> live; // buffers with a lifetime (first <= last)
+    std::vector<std::int64_t> fixedEnds;
     std::int64_t peak = 0;
-    for (const MemoryBuffer& b : problem.buffers) {
+    times.reserve(buffers.size());
+    live.reserve(buffers.size());
+    for (std::size_t i = 0; i < buffers.size(); ++i) {
+        const MemoryBuffer& b = buffers[i];
         times.push_back(b.first);
         if (b.fixedOffset >= 0)
             peak = std::max(peak, b.fixedOffset + b.size);
+        if (b.first > b.last)
+            continue; // alive at no step
+        live.push_back(static_cast<int>(i));
+        if (b.fixedOffset >= 0 && b.size > 0) {
+            fixedEnds.push_back(b.fixedOffset);
+            fixedEnds.push_back(b.fixedOffset + b.size);
+        }
     }
     std::sort(times.begin(), times.end());
     times.erase(std::unique(times.begin(), times.end()), times.end());
-    std::vector<int> alive;
+    auto at = [&](int i) -> const MemoryBuffer& { return buffers[static_cast<std::size_t>(i)]; };
+    std::vector<int> byFirst = live;
+    std::sort(byFirst.begin(), byFirst.end(), [&](int x, int y) { return at(x).first < at(y).first; });
+    std::vector<int> byLast = std::move(live);
+    std::sort(byLast.begin(), byLast.end(), [&](int x, int y) { return at(x).last < at(y).last; });
+
+    RangeUnion fixedUnion(std::move(fixedEnds));
+    auto change = [&](const MemoryBuffer& b, int sign, std::int64_t& freeBytes) {
+        if (b.fixedOffset >= 0)
+            fixedUnion.add(b.fixedOffset, b.fixedOffset + b.size, sign);
+        else
+            freeBytes += sign * b.size;
+    };
+    std::int64_t freeBytes = 0;
+    std::size_t entered = 0;
+    std::size_t left = 0;
     for (int t : times) {
-        alive.clear();
-        for (std::size_t i = 0; i < problem.buffers.size(); ++i) {
-            if (problem.buffers[i].first <= t && t <= problem.buffers[i].last)
-                alive.push_back(static_cast<int>(i));
-        }
-        peak = std::max(peak, liveFootprint(problem, alive));
+        for (; entered < byFirst.size() && at(byFirst[entered]).first <= t; ++entered)
+            change(at(byFirst[entered]), +1, freeBytes);
+        for (; left < byLast.size() && at(byLast[left]).last < t; ++left)
+            change(at(byLast[left]), -1, freeBytes); // it entered before: first <= last < t
+        peak = std::max(peak, freeBytes + fixedUnion.length());
     }
     return peak;
 }
@@ -103,7 +300,8 @@ struct Placed
     std::int64_t end;
 };
 
-/** Lowest offset, or the smallest fitting gap, for a buffer of `size` among `busy` (sorted by offset). */
+/** Lowest offset, or the smallest fitting gap, for a buffer of `size` among `busy` (sorted by offset here). The
+ *  result depends only on the set of busy ranges, not on the order they come in. */
 std::int64_t findOffset(std::vector<Placed>& busy, std::int64_t size, FitRule rule)
 {
     std::sort(busy.begin(), busy.end(), [](const Placed& a, const Placed& b) { return a.offset < b.offset; });
@@ -125,9 +323,9 @@ std::int64_t findOffset(std::vector<Placed>& busy, std::int64_t size, FitRule ru
     return bestOffset >= 0 ? bestOffset : candidate;
 }
 
-} // namespace
-
-std::vector<std::int64_t> placeInOrder(const MemoryProblem& problem, const std::vector<int>& order, FitRule rule)
+/** placeInOrder() for any lifetimes: every buffer against every buffer placed before it. */
+std::vector<std::int64_t> placeInOrderPairwise(
+    const MemoryProblem& problem, const std::vector<int>& order, FitRule rule)
 {
     const auto& buffers = problem.buffers;
     std::vector<std::int64_t> offsets(buffers.size(), -1);
@@ -153,6 +351,43 @@ std::vector<std::int64_t> placeInOrder(const MemoryProblem& problem, const std::
         }
         offsets[static_cast<std::size_t>(idx)] = findOffset(busy, b.size, rule);
         placed.push_back(idx);
+    }
+    return offsets;
+}
+
+} // namespace
+
+std::vector<std::int64_t> placeInOrder(const MemoryProblem& problem, const std::vector<int>& order, FitRule rule)
+{
+    // Below a few dozen buffers the index costs more to build than it saves.
+    constexpr std::size_t kIndexFrom = 64;
+    if (problem.buffers.size() < kIndexFrom || hasReversedLifetime(problem))
+        return placeInOrderPairwise(problem, order, rule);
+    // The same placement as the pairwise version (findOffset() sees the same set of busy ranges), but each buffer
+    // meets only the placed buffers alive at the same time: O(n log n + n k) for k such buffers instead of O(n^2).
+    const auto& buffers = problem.buffers;
+    std::vector<std::int64_t> offsets(buffers.size(), -1);
+    LifetimeIndex placed(problem);
+    for (std::size_t i = 0; i < buffers.size(); ++i) {
+        if (buffers[i].fixedOffset >= 0) {
+            offsets[i] = buffers[i].fixedOffset;
+            if (buffers[i].size > 0)
+                placed.insert(static_cast<int>(i));
+        }
+    }
+    std::vector<Placed> busy;
+    for (int idx : order) {
+        const MemoryBuffer& b = buffers[static_cast<std::size_t>(idx)];
+        if (b.fixedOffset >= 0 || offsets[static_cast<std::size_t>(idx)] >= 0)
+            continue;
+        busy.clear();
+        placed.forEachOverlapping(b, [&](int p) {
+            const std::int64_t offset = offsets[static_cast<std::size_t>(p)];
+            busy.push_back({ offset, offset + buffers[static_cast<std::size_t>(p)].size });
+        });
+        offsets[static_cast<std::size_t>(idx)] = findOffset(busy, b.size, rule);
+        if (b.size > 0) // a buffer of no bytes is in nobody's way
+            placed.insert(idx);
     }
     return offsets;
 }
@@ -285,9 +520,15 @@ private:
 
 MemoryPlan planBest(const MemoryProblem& problem, const BestPlannerOptions& options)
 {
-    MemoryPlan best = planTflmGreedy(problem);
+    return planBest(problem, options, planTflmGreedy(problem), memoryLowerBound(problem));
+}
+
+MemoryPlan planBest(
+    const MemoryProblem& problem, const BestPlannerOptions& options, const MemoryPlan& tflm, std::int64_t lower)
+{
+    MemoryPlan best = tflm;
     best.planner = QStringLiteral("best");
-    const std::int64_t lower = memoryLowerBound(problem);
+    best.provenOptimal = false;
     if (best.arenaBytes <= lower) {
         best.provenOptimal = true;
         return best;

@@ -9,7 +9,8 @@ namespace Profiler {
 
 /** TensorFlow Lite Micro's GreedyMemoryPlanner, reproduced: offline-planned buffers sit at their offsets; the
  *  others are taken from largest to smallest (equal sizes in the order of the problem) and each goes to the lowest
- *  offset where it collides with no already placed buffer alive at the same time. */
+ *  offset where it collides with no already placed buffer alive at the same time. O(n log n + n k) for n buffers
+ *  with at most k alive at once. */
 MemoryPlan planTflmGreedy(const MemoryProblem& problem);
 
 enum class FitRule {
@@ -30,5 +31,10 @@ struct BestPlannerOptions
 /** The smallest arena TinyScope can find: the best of TFLM's plan, several placement orders and rules, and, for
  *  small problems, an exhaustive branch-and-bound search. Never larger than planTflmGreedy(). */
 MemoryPlan planBest(const MemoryProblem& problem, const BestPlannerOptions& options = {});
+
+/** planBest() for callers that already have TFLM's plan (`tflm` = planTflmGreedy(problem)) and the lower bound
+ *  (`lower` = memoryLowerBound(problem)) of the same problem: the same result without computing them again. */
+MemoryPlan planBest(
+    const MemoryProblem& problem, const BestPlannerOptions& options, const MemoryPlan& tflm, std::int64_t lower);
 
 } // namespace Profiler

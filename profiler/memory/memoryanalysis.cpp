@@ -19,7 +19,7 @@ constexpr std::int64_t kScratchHandle = 4; // per scratch request
 constexpr std::int64_t kIoTensor = 40; // a persistent TfLiteTensor per model input and output
 constexpr std::int64_t kIoQuantization = 12 + 4; // affine quantization struct + zero-point array header
 
-// The planners compare every buffer with every buffer placed before it: quadratic in the buffer count, and worse
+// The planners compare every buffer with the buffers placed before it that are alive at the same time: quadratic
 // when many buffers are alive at once. Real models stay far below these limits (a 50,000-operator graph has about
 // 50,000 planned buffers, each alive with a handful of others); a hostile file (a million tensors sharing one table,
 // all of them alive at the same time) would keep the planners busy for days.
@@ -85,6 +85,16 @@ MemoryPlan stackedPlan(const MemoryProblem& problem, const QString& planner)
     }
     plan.arenaBytes = planHighWater(problem, plan.offsets);
     return plan;
+}
+
+/** True when the planners would see the same problem: the same buffers, sizes and lifetimes in the same order. */
+bool sameBuffers(const MemoryProblem& a, const MemoryProblem& b)
+{
+    return a.alignment == b.alignment
+        && std::equal(a.buffers.begin(), a.buffers.end(), b.buffers.begin(), b.buffers.end(),
+            [](const MemoryBuffer& x, const MemoryBuffer& y) {
+                return x.size == y.size && x.first == y.first && x.last == y.last && x.fixedOffset == y.fixedOffset;
+            });
 }
 
 std::int64_t align16(std::int64_t v)
@@ -208,7 +218,7 @@ MemoryReport analyzeMemory(const Model& model, const MemoryOptions& options, con
     r.tflm = planTflmGreedy(r.problem);
     r.lowerBound = memoryLowerBound(r.problem);
     progress.set(100);
-    r.best = planBest(r.problem, options.best);
+    r.best = planBest(r.problem, options.best, r.tflm, r.lowerBound);
     progress.set(300);
     r.timeline = buildTimeline(r.problem, &r.tflm);
 
@@ -225,13 +235,23 @@ MemoryReport analyzeMemory(const Model& model, const MemoryOptions& options, con
         r.reorderedTflm = r.tflm;
         r.reorderedBest = r.best;
     };
-    if (r.reorder.reorderedPeak >= r.reorder.originalPeak) {
+    const bool fileOrder = std::is_sorted(r.reorder.order.begin(), r.reorder.order.end())
+        && r.reorder.order.size() == (model.subgraphs.empty() ? 0 : model.subgraphs[0].operators.size());
+    if (r.reorder.reorderedPeak >= r.reorder.originalPeak || fileOrder) {
         keepFileOrder(); // the search kept the file's order: its plans are the ones above
     } else {
         arena.order = r.reorder.order;
         r.reorderedProblem = buildTflmProblem(model, arena);
-        r.reorderedTflm = planTflmGreedy(r.reorderedProblem);
-        r.reorderedBest = planBest(r.reorderedProblem, options.best);
+        if (sameBuffers(r.reorderedProblem, r.problem)) {
+            // Another order, but the same buffers with the same lifetimes (e.g. two independent operators swapped
+            // whose tensors live just as long): the plans would be the same.
+            r.reorderedTflm = r.tflm;
+            r.reorderedBest = r.best;
+        } else {
+            r.reorderedTflm = planTflmGreedy(r.reorderedProblem);
+            r.reorderedBest
+                = planBest(r.reorderedProblem, options.best, r.reorderedTflm, memoryLowerBound(r.reorderedProblem));
+        }
         // A new order only helps if its plan is smaller; otherwise keep the file's order and its plan.
         if (r.reorderedBest.arenaBytes > r.best.arenaBytes)
             keepFileOrder();

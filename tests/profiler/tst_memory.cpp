@@ -15,6 +15,7 @@
 #include <QtTest>
 
 #include <functional>
+#include <numeric>
 
 #include <set>
 
@@ -48,6 +49,81 @@ MemoryProblem problemOf(std::vector<MemoryBuffer> buffers)
     p.steps.resize(static_cast<std::size_t>(steps));
     p.buffers = std::move(buffers);
     return p;
+}
+
+/** The placement as the planners did it before they had a lifetime index: every buffer against every buffer placed
+ *  before it. The indexed planners must give exactly these offsets. */
+std::vector<std::int64_t> pairwisePlacement(const MemoryProblem& p, const std::vector<int>& order, FitRule rule)
+{
+    const auto& b = p.buffers;
+    std::vector<std::int64_t> offsets(b.size(), -1);
+    std::vector<std::size_t> placed;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (b[i].fixedOffset >= 0) {
+            offsets[i] = b[i].fixedOffset;
+            placed.push_back(i);
+        }
+    }
+    for (int k : order) {
+        const auto idx = static_cast<std::size_t>(k);
+        if (offsets[idx] >= 0)
+            continue;
+        std::vector<std::pair<std::int64_t, std::int64_t>> busy;
+        for (std::size_t j : placed) {
+            if (b[j].size > 0 && b[j].overlapsInTime(b[idx]))
+                busy.emplace_back(offsets[j], offsets[j] + b[j].size);
+        }
+        std::sort(busy.begin(), busy.end());
+        std::int64_t candidate = 0;
+        std::int64_t chosen = -1;
+        std::int64_t chosenGap = std::numeric_limits<std::int64_t>::max();
+        for (const auto& [start, end] : busy) {
+            const std::int64_t gap = start - candidate;
+            if (gap >= b[idx].size && (rule == FitRule::FirstFit ? chosen < 0 : gap < chosenGap)) {
+                chosen = candidate;
+                chosenGap = gap;
+            }
+            candidate = std::max(candidate, end);
+        }
+        offsets[idx] = chosen >= 0 ? chosen : candidate;
+        placed.push_back(idx);
+    }
+    return offsets;
+}
+
+/** liveFootprint() at every step any buffer begins, the largest of them (and of the fixed buffers' ends). */
+std::int64_t stepByStepLowerBound(const MemoryProblem& p)
+{
+    std::int64_t peak = 0;
+    for (const MemoryBuffer& t : p.buffers) {
+        if (t.fixedOffset >= 0)
+            peak = std::max(peak, t.fixedOffset + t.size);
+        std::vector<int> alive;
+        for (std::size_t i = 0; i < p.buffers.size(); ++i) {
+            if (p.buffers[i].first <= t.first && t.first <= p.buffers[i].last)
+                alive.push_back(static_cast<int>(i));
+        }
+        peak = std::max(peak, liveFootprint(p, alive));
+    }
+    return peak;
+}
+
+/** True when no two buffers alive together share a byte, fixed pairs excepted (planIsValid()'s definition). */
+bool pairwiseValid(const MemoryProblem& p, const std::vector<std::int64_t>& offsets)
+{
+    const auto& b = p.buffers;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (offsets[i] < 0 || (b[i].fixedOffset >= 0 && offsets[i] != b[i].fixedOffset))
+            return false;
+        for (std::size_t j = i + 1; j < b.size(); ++j) {
+            if (!b[i].overlapsInTime(b[j]) || b[i].size == 0 || b[j].size == 0
+                || (b[i].fixedOffset >= 0 && b[j].fixedOffset >= 0))
+                continue;
+            if (offsets[i] < offsets[j] + b[j].size && offsets[j] < offsets[i] + b[i].size)
+                return false;
+        }
+    }
+    return true;
 }
 
 /** Operators must run after the producers of the tensors they read. */
@@ -131,6 +207,8 @@ private Q_SLOTS:
     void persistentEstimate();
     void bestMatchesBruteForce();
     void reorderMatchesBruteForce();
+    void indexedPlannersMatchPairwise_data();
+    void indexedPlannersMatchPairwise();
 };
 
 void TestMemory::tflmHead_data()
@@ -539,6 +617,105 @@ void TestMemory::reorderMatchesBruteForce()
         QVERIFY(r.exact);
         QCOMPARE(r.reorderedPeak, optimum);
         QVERIFY(orderRespectsData(sg, r.order));
+    }
+}
+
+void TestMemory::indexedPlannersMatchPairwise_data()
+{
+    QTest::addColumn<int>("buffers");
+    QTest::addColumn<int>("steps");
+    QTest::addColumn<int>("maxLength");
+    QTest::addColumn<int>("fixedPercent");
+    QTest::addColumn<int>("zeroPercent");
+    QTest::addColumn<bool>("reversed");
+    QTest::addColumn<quint32>("seed");
+    QTest::addRow("chain-like, short lifetimes") << 300 << 300 << 3 << 0 << 0 << false << 1u;
+    QTest::addRow("long lifetimes, many alive at once") << 200 << 40 << 40 << 0 << 0 << false << 2u;
+    QTest::addRow("equal sizes (tie order)") << 150 << 60 << 8 << 0 << 0 << false << 3u;
+    QTest::addRow("offline-planned and empty buffers") << 200 << 80 << 10 << 20 << 10 << false << 4u;
+    QTest::addRow("uncalled subgraphs (first step -1)") << 120 << 30 << 6 << 5 << 5 << false << 5u;
+    QTest::addRow("reversed lifetimes (pairwise path)") << 120 << 30 << 6 << 10 << 5 << true << 6u;
+    QTest::addRow("one step") << 50 << 1 << 1 << 10 << 10 << false << 7u;
+}
+
+void TestMemory::indexedPlannersMatchPairwise()
+{
+    // Random problems of every shape the planners meet: the lifetime index must give the pairwise planners' offsets,
+    // bound and validity verdicts exactly, for TFLM's order and for random orders (with repeated indices) under both
+    // fit rules.
+    QFETCH(int, buffers);
+    QFETCH(int, steps);
+    QFETCH(int, maxLength);
+    QFETCH(int, fixedPercent);
+    QFETCH(int, zeroPercent);
+    QFETCH(bool, reversed);
+    QFETCH(quint32, seed);
+    QRandomGenerator rng(seed);
+    auto below = [&](int n) { return static_cast<int>(rng.bounded(static_cast<quint32>(n))); };
+    for (int round = 0; round < 5; ++round) {
+        std::vector<MemoryBuffer> list;
+        for (int i = 0; i < buffers; ++i) {
+            const bool uncalled = below(100) < 5;
+            const int first = uncalled ? -1 : below(steps);
+            int last = uncalled ? -1 : std::min(steps - 1, first + below(maxLength));
+            if (reversed && below(100) < 10)
+                last = first - 1 - below(3);
+            const bool sameSize = below(100) < 50;
+            std::int64_t size = sameSize ? 64 : 16 * (1 + below(12));
+            if (below(100) < zeroPercent)
+                size = 0;
+            const std::int64_t fixed = below(100) < fixedPercent ? 16 * below(40) : -1;
+            list.push_back(memoryBuffer(size, first, last, fixed));
+        }
+        MemoryProblem p = problemOf(list);
+        p.steps.resize(static_cast<std::size_t>(steps));
+
+        const MemoryPlan tflm = planTflmGreedy(p);
+        std::vector<int> tflmOrder(list.size());
+        std::iota(tflmOrder.rbegin(), tflmOrder.rend(), 0);
+        std::stable_sort(tflmOrder.begin(), tflmOrder.end(), [&](int a, int b) {
+            return list[static_cast<std::size_t>(a)].size > list[static_cast<std::size_t>(b)].size;
+        });
+        QCOMPARE(tflm.offsets, pairwisePlacement(p, tflmOrder, FitRule::FirstFit));
+        QCOMPARE(planIsValid(p, tflm), pairwiseValid(p, tflm.offsets));
+
+        std::vector<int> order(list.size());
+        for (int& k : order)
+            k = below(buffers); // repeats and gaps: unplaced buffers stay at -1
+        for (FitRule rule : { FitRule::FirstFit, FitRule::BestFit }) {
+            const std::vector<std::int64_t> offsets = placeInOrder(p, order, rule);
+            QCOMPARE(offsets, pairwisePlacement(p, order, rule));
+            MemoryPlan plan;
+            plan.offsets = offsets;
+            QCOMPARE(planIsValid(p, plan), pairwiseValid(p, offsets));
+        }
+
+        const std::int64_t lower = memoryLowerBound(p);
+        QCOMPARE(lower, stepByStepLowerBound(p));
+        const MemoryPlan best = planBest(p);
+        QCOMPARE(planBest(p, {}, tflm, lower).offsets, best.offsets);
+        QVERIFY(best.arenaBytes <= tflm.arenaBytes);
+        QVERIFY(best.arenaBytes >= lower || reversed);
+
+        // A plan with one buffer moved onto another that is alive at the same time must be found invalid.
+        MemoryPlan broken = best;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (list[i].fixedOffset >= 0 || list[i].size == 0)
+                continue;
+            for (std::size_t j = 0; j < list.size(); ++j) {
+                if (j != i && list[j].size > 0 && list[j].overlapsInTime(list[i])) {
+                    broken.offsets[i] = broken.offsets[j];
+                    break;
+                }
+            }
+            if (broken.offsets[i] != best.offsets[i])
+                break;
+        }
+        QCOMPARE(planIsValid(p, broken), pairwiseValid(p, broken.offsets));
+        if (!reversed && broken.offsets != best.offsets) {
+            QVERIFY(planIsValid(p, best));
+            QVERIFY(!planIsValid(p, broken));
+        }
     }
 }
 
