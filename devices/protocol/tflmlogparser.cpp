@@ -5,10 +5,10 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
-#include <QRegularExpression>
 #include <QSet>
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 namespace Devices {
@@ -18,78 +18,251 @@ namespace {
 constexpr qint64 TwoPow32 = qint64(1) << 32;
 constexpr qint64 NeverEndedTicks = TwoPow32 - 1;
 
-// Tags are registration names (CONV_2D) or custom op names: no spaces, no commas, no quotes.
-#define TFLM_TAG "([A-Za-z_][A-Za-z0-9_./:+-]*)"
+// Lines are matched by hand over the raw bytes rather than with regular expressions: a log arrives a line at a time
+// from a serial port and every line is tried against up to four forms, so matching must cost no allocation. The forms
+// (see the header) are, with TAG = [A-Za-z_][A-Za-z0-9_./:+-]* (registration names such as CONV_2D, or custom op
+// names: no spaces, commas or quotes) and INT = -?[0-9]+:
+//   Log():           TAG " took " INT " ticks (" INT " ms)" ["."]
+//   LogCsv():        [0-9]+ "," TAG "," INT ["," INT]
+//   per-tag total:   TAG "," spaces INT
+//   grand total:     "\"total number of ticks\"," spaces INT
 
-const QRegularExpression& logLinePattern()
+bool isDigit(char c)
 {
-    static const QRegularExpression re(QStringLiteral("^" TFLM_TAG " took (-?\\d+) ticks \\((-?\\d+) ms\\)\\.?$"));
-    return re;
+    return c >= '0' && c <= '9';
 }
 
-const QRegularExpression& csvEventPattern()
+bool isTagStart(char c)
 {
-    static const QRegularExpression re(QStringLiteral("^(\\d+)," TFLM_TAG ",(-?\\d+)(?:,(-?\\d+))?$"));
-    return re;
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 
-const QRegularExpression& perTagPattern()
+bool isTagChar(char c)
 {
-    static const QRegularExpression re(QStringLiteral("^" TFLM_TAG ",\\s*(-?\\d+)$"));
-    return re;
+    return isTagStart(c) || isDigit(c) || c == '.' || c == '/' || c == ':' || c == '+' || c == '-';
 }
 
-const QRegularExpression& totalPattern()
+/** ASCII whitespace (what "spaces" above allows between a comma and a number). */
+bool isAsciiSpace(char c)
 {
-    static const QRegularExpression re(QStringLiteral("^\"total number of ticks\",\\s*(-?\\d+)$"));
-    return re;
+    return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-#undef TFLM_TAG
-
-/** Reads a printed tick value as the unsigned 32-bit value the firmware meant (old TFLM prints with %d). */
-std::optional<quint32> toTicks32(const QString& text)
+/** What QString::trimmed() drops from a Latin-1 line: ASCII whitespace, NEL (0x85) and no-break space (0xA0). */
+bool isTrimmedSpace(char c)
 {
-    bool ok = false;
-    qint64 v = text.toLongLong(&ok);
-    if (!ok || v < -(TwoPow32 / 2) || v >= TwoPow32)
+    const auto u = static_cast<unsigned char>(c);
+    return isAsciiSpace(c) || u == 0x85 || u == 0xA0;
+}
+
+QByteArrayView trimmedLine(QByteArrayView line)
+{
+    while (!line.isEmpty() && isTrimmedSpace(line.front()))
+        line = line.sliced(1);
+    while (!line.isEmpty() && isTrimmedSpace(line.back()))
+        line.chop(1);
+    return line;
+}
+
+/** A cursor over one line: each method consumes what it matches, or consumes nothing and reports no match. */
+class LineCursor
+{
+public:
+    explicit LineCursor(QByteArrayView line)
+        : m_rest(line)
+    { }
+
+    bool atEnd() const { return m_rest.isEmpty(); }
+    bool literal(QByteArrayView text)
+    {
+        if (!m_rest.startsWith(text))
+            return false;
+        m_rest = m_rest.sliced(text.size());
+        return true;
+    }
+    void spaces()
+    {
+        while (!m_rest.isEmpty() && isAsciiSpace(m_rest.front()))
+            m_rest = m_rest.sliced(1);
+    }
+    /** [0-9]+ */
+    QByteArrayView digits() { return take(0); }
+    /** -?[0-9]+ */
+    QByteArrayView integer() { return take(m_rest.startsWith('-') ? 1 : 0); }
+    /** TAG */
+    QByteArrayView tag()
+    {
+        if (m_rest.isEmpty() || !isTagStart(m_rest.front()))
+            return {};
+        qsizetype n = 1;
+        while (n < m_rest.size() && isTagChar(m_rest[n]))
+            ++n;
+        return consume(n);
+    }
+
+private:
+    QByteArrayView take(qsizetype sign)
+    {
+        qsizetype n = sign;
+        while (n < m_rest.size() && isDigit(m_rest[n]))
+            ++n;
+        return n > sign ? consume(n) : QByteArrayView();
+    }
+    QByteArrayView consume(qsizetype n)
+    {
+        const QByteArrayView matched = m_rest.first(n);
+        m_rest = m_rest.sliced(n);
+        return matched;
+    }
+
+    QByteArrayView m_rest;
+};
+
+/** The parts of a recognised line (empty when the form has no such part). */
+struct LineParts
+{
+    QByteArrayView index;
+    QByteArrayView tag;
+    QByteArrayView ticks;
+};
+
+std::optional<LineParts> matchCsvEvent(QByteArrayView line)
+{
+    LineCursor c(line);
+    LineParts parts;
+    parts.index = c.digits();
+    if (parts.index.isEmpty() || !c.literal(","))
         return std::nullopt;
-    if (v < 0)
-        v += TwoPow32;
-    return quint32(v);
+    parts.tag = c.tag();
+    if (parts.tag.isEmpty() || !c.literal(","))
+        return std::nullopt;
+    parts.ticks = c.integer();
+    if (parts.ticks.isEmpty())
+        return std::nullopt;
+    if (c.literal(",") && c.integer().isEmpty()) // the optional milliseconds column
+        return std::nullopt;
+    return c.atEnd() ? std::optional<LineParts>(parts) : std::nullopt;
 }
 
-/** Per-tag sums in order of first appearance. The hash keeps a run with very many distinct tags (garbage, or a
- *  hostile log) linear instead of quadratic in its events. */
+std::optional<LineParts> matchLogLine(QByteArrayView line)
+{
+    LineCursor c(line);
+    LineParts parts;
+    parts.tag = c.tag();
+    if (parts.tag.isEmpty() || !c.literal(" took "))
+        return std::nullopt;
+    parts.ticks = c.integer();
+    if (parts.ticks.isEmpty() || !c.literal(" ticks (") || c.integer().isEmpty() || !c.literal(" ms)"))
+        return std::nullopt;
+    c.literal(".");
+    return c.atEnd() ? std::optional<LineParts>(parts) : std::nullopt;
+}
+
+std::optional<LineParts> matchTotal(QByteArrayView line)
+{
+    LineCursor c(line);
+    if (!c.literal("\"total number of ticks\","))
+        return std::nullopt;
+    c.spaces();
+    LineParts parts;
+    parts.ticks = c.integer();
+    return !parts.ticks.isEmpty() && c.atEnd() ? std::optional<LineParts>(parts) : std::nullopt;
+}
+
+std::optional<LineParts> matchPerTag(QByteArrayView line)
+{
+    LineCursor c(line);
+    LineParts parts;
+    parts.tag = c.tag();
+    if (parts.tag.isEmpty() || !c.literal(","))
+        return std::nullopt;
+    c.spaces();
+    parts.ticks = c.integer();
+    return !parts.ticks.isEmpty() && c.atEnd() ? std::optional<LineParts>(parts) : std::nullopt;
+}
+
+/** A CSV event index ([0-9]+) that fits an int. */
+std::optional<int> toIndex(QByteArrayView digits)
+{
+    qint64 v = 0;
+    for (const char c : digits) {
+        v = v * 10 + (c - '0');
+        if (v > std::numeric_limits<int>::max())
+            return std::nullopt;
+    }
+    return int(v);
+}
+
+/** Reads a printed tick value (-?[0-9]+) as the unsigned 32-bit value the firmware meant (old TFLM prints with
+ *  %d): values from -2^31 to 2^32 - 1, negative ones taken modulo 2^32. */
+std::optional<quint32> toTicks32(QByteArrayView text)
+{
+    const bool negative = text.startsWith('-');
+    qint64 v = 0;
+    for (const char c : negative ? text.sliced(1) : text) {
+        v = v * 10 + (c - '0');
+        if (v > TwoPow32) // stops long before qint64 could overflow
+            return std::nullopt;
+    }
+    if (negative)
+        return v > TwoPow32 / 2 ? std::nullopt : std::optional<quint32>(quint32((TwoPow32 - v) % TwoPow32));
+    return v >= TwoPow32 ? std::nullopt : std::optional<quint32>(quint32(v));
+}
+
+/** Per-tag sums in order of first appearance. A run has a few distinct tags (the model's operator types), searched
+ *  in a list; past kLinearTags an index takes over, so a run with very many distinct tags (garbage, or a hostile log)
+ *  stays linear instead of quadratic in its events, and the common case allocates no hash table. */
 class TagTotals
 {
 public:
     explicit TagTotals(std::vector<TflmTagTotal>& totals)
         : m_totals(totals)
     {
-        for (std::size_t i = 0; i < totals.size(); ++i)
-            m_index.insert(totals[i].tag, i);
+        if (m_totals.size() > kLinearTags)
+            buildIndex();
     }
     void add(const QString& tag, quint64 ticks, int events)
     {
-        const auto it = m_index.constFind(tag);
-        if (it != m_index.constEnd()) {
-            m_totals[*it].ticks += ticks;
-            m_totals[*it].events += events;
+        if (const std::size_t i = position(tag); i < m_totals.size()) {
+            m_totals[i].ticks += ticks;
+            m_totals[i].events += events;
             return;
         }
-        m_index.insert(tag, m_totals.size());
         m_totals.push_back({ tag, ticks, events });
+        if (m_indexed)
+            m_index.insert(tag, m_totals.size() - 1);
+        else if (m_totals.size() > kLinearTags)
+            buildIndex();
     }
     const TflmTagTotal* find(const QString& tag) const
     {
-        const auto it = m_index.constFind(tag);
-        return it == m_index.constEnd() ? nullptr : &m_totals[*it];
+        const std::size_t i = position(tag);
+        return i < m_totals.size() ? &m_totals[i] : nullptr;
     }
 
 private:
+    static constexpr std::size_t kLinearTags = 16;
+
+    /** Index of tag in m_totals, or m_totals.size() when absent. */
+    std::size_t position(const QString& tag) const
+    {
+        if (m_indexed)
+            return m_index.value(tag, m_totals.size());
+        for (std::size_t i = 0; i < m_totals.size(); ++i)
+            if (m_totals[i].tag == tag)
+                return i;
+        return m_totals.size();
+    }
+    void buildIndex()
+    {
+        for (std::size_t i = 0; i < m_totals.size(); ++i)
+            m_index.insert(m_totals[i].tag, i);
+        m_indexed = true;
+    }
+
     std::vector<TflmTagTotal>& m_totals;
     QHash<QString, std::size_t> m_index;
+    bool m_indexed = false;
 };
 
 /** Smallest p such that every tag equals the tag p positions earlier: n minus the longest proper prefix of the tag
@@ -139,11 +312,12 @@ void TflmLogParser::feed(QByteArrayView chunk)
         const qsizetype nl = chunk.indexOf('\n');
         const QByteArrayView part = nl < 0 ? chunk : chunk.first(nl);
         if (!m_skippingOverlong) {
-            m_pending.append(part.data(), part.size());
-            if (m_pending.size() > m_options.maxLineBytes) {
+            if (m_pending.size() + part.size() > m_options.maxLineBytes) {
                 // Serial noise without newlines must not grow memory without bound.
                 m_pending.clear();
                 m_skippingOverlong = true;
+            } else if (nl < 0 || !m_pending.isEmpty()) {
+                m_pending.append(part); // a line split across chunks; a whole line is parsed where it lies
             }
         }
         if (nl < 0)
@@ -153,10 +327,12 @@ void TflmLogParser::feed(QByteArrayView chunk)
             ++m_log.ignoredLines;
             warn(m_lineNumber, QStringLiteral("Line longer than %1 bytes ignored").arg(m_options.maxLineBytes));
             m_skippingOverlong = false;
+        } else if (m_pending.isEmpty()) {
+            parseLine(part);
         } else {
             parseLine(m_pending);
+            m_pending.resize(0); // keeps the buffer for the next split line
         }
-        m_pending.clear();
         chunk = chunk.sliced(nl + 1);
     }
 }
@@ -182,16 +358,16 @@ TflmLog TflmLogParser::finish()
 
 void TflmLogParser::parseLine(QByteArrayView raw)
 {
-    const QString line = QString::fromLatin1(raw).trimmed(); // trimming also drops the '\r' of "\r\n"
+    const QByteArrayView line = trimmedLine(raw); // trimming also drops the '\r' of "\r\n"
     const qint64 n = m_lineNumber;
 
-    if (line.startsWith(QLatin1String("\"Event\",\"Tag\",\"Ticks\""))) {
+    if (line.startsWith("\"Event\",\"Tag\",\"Ticks\"")) {
         closePrintedTotals();
         closeLogSeries();
         closeRun();
         return;
     }
-    if (line.startsWith(QLatin1String("\"Unique Tag\""))) {
+    if (line.startsWith("\"Unique Tag\"")) {
         closeRun();
         closeLogSeries();
         closePrintedTotals();
@@ -199,56 +375,75 @@ void TflmLogParser::parseLine(QByteArrayView raw)
         m_printed->line = n;
         return;
     }
-    if (auto m = csvEventPattern().match(line); m.hasMatch()) {
-        bool ok = false;
-        const int index = m.captured(1).toInt(&ok);
-        if (ok) {
+    if (const auto csv = matchCsvEvent(line)) {
+        if (const auto index = toIndex(csv->index)) {
             closePrintedTotals();
             closeLogSeries();
-            addEvent(TflmLogFormat::Csv, index, m.captured(2), m.captured(3), n);
+            addEvent(TflmLogFormat::Csv, *index, internTag(csv->tag), csv->ticks, n);
             return;
         }
     }
-    if (auto m = logLinePattern().match(line); m.hasMatch()) {
+    if (const auto log = matchLogLine(line)) {
         closePrintedTotals();
         closeRun();
-        addEvent(TflmLogFormat::Log, std::nullopt, m.captured(1), m.captured(2), n);
+        addEvent(TflmLogFormat::Log, std::nullopt, internTag(log->tag), log->ticks, n);
         return;
     }
-    if (auto m = totalPattern().match(line); m.hasMatch()) {
+    if (const auto total = matchTotal(line)) {
         closeRun();
         closeLogSeries();
         if (!m_printed) {
             m_printed = TflmPrintedTotals();
             m_printed->line = n;
         }
-        if (auto t = toTicks32(m.captured(1)))
+        if (auto t = toTicks32(total->ticks))
             m_printed->total = *t;
         else
-            warn(n, QStringLiteral("Printed total \"%1\" is not a 32-bit tick value").arg(m.captured(1)));
+            warn(n,
+                QStringLiteral("Printed total \"%1\" is not a 32-bit tick value")
+                    .arg(QLatin1String(total->ticks.data(), total->ticks.size())));
         closePrintedTotals();
         return;
     }
-    if (auto m = perTagPattern().match(line); m.hasMatch()) {
-        const auto t = toTicks32(m.captured(2));
+    if (const auto perTag = matchPerTag(line)) {
+        const auto t = toTicks32(perTag->ticks);
         // "Score, 42" from the application must not start a block: without the header, only tags seen in
         // per-event lines since the last block count.
-        if (t && (m_printed || tagSeenSinceLastBlock(m.captured(1)))) {
-            closeRun();
-            closeLogSeries();
-            if (!m_printed) {
-                m_printed = TflmPrintedTotals();
-                m_printed->line = n;
+        if (t) {
+            const QString tag = internTag(perTag->tag);
+            if (m_printed || tagSeenSinceLastBlock(tag)) {
+                closeRun();
+                closeLogSeries();
+                if (!m_printed) {
+                    m_printed = TflmPrintedTotals();
+                    m_printed->line = n;
+                }
+                m_printed->perTag.push_back({ tag, *t, 0 });
+                return;
             }
-            m_printed->perTag.push_back({ m.captured(1), *t, 0 });
-            return;
         }
     }
     ++m_log.ignoredLines;
 }
 
+QString TflmLogParser::internTag(QByteArrayView bytes)
+{
+    // A log repeats a handful of tags (the model's operator types): events share one string per tag instead of
+    // allocating one per line.
+    const QLatin1String latin1(bytes.data(), bytes.size());
+    for (const QString& tag : m_recentTags)
+        if (tag == latin1)
+            return tag;
+    QString tag(latin1);
+    if (m_recentTags.size() < kRecentTags)
+        m_recentTags.push_back(tag);
+    else
+        m_recentTags[m_nextRecentTag++ % kRecentTags] = tag;
+    return tag;
+}
+
 void TflmLogParser::addEvent(
-    TflmLogFormat format, std::optional<int> csvIndex, const QString& tag, const QString& ticksText, qint64 line)
+    TflmLogFormat format, std::optional<int> csvIndex, const QString& tag, QByteArrayView ticksText, qint64 line)
 {
     TflmEvent e;
     e.tag = tag;
@@ -266,7 +461,8 @@ void TflmLogParser::addEvent(
     }
     if (e.rejected())
         warn(line,
-            QStringLiteral("%1: %2 ticks rejected (%3)").arg(tag, ticksText, tflmRejectReasonText(e.rejectReason)));
+            QStringLiteral("%1: %2 ticks rejected (%3)")
+                .arg(tag, QLatin1String(ticksText.data(), ticksText.size()), tflmRejectReasonText(e.rejectReason)));
 
     if (format == TflmLogFormat::Log) {
         m_logSeries.push_back(std::move(e));
@@ -370,9 +566,7 @@ void TflmLogParser::closePrintedTotals()
     const QString note = rejected > 0 ? QStringLiteral(" (%1 rejected events excluded)").arg(rejected) : QString();
 
     // The firmware sums in 32 bits, so compare modulo 2^32.
-    QSet<QString> printedTags;
     for (const auto& p : printed.perTag) {
-        printedTags.insert(p.tag);
         const TflmTagTotal* found = recomputedTotals.find(p.tag);
         const quint64 ticks = found ? found->ticks : 0;
         if (quint32(ticks) != quint32(p.ticks))
@@ -383,8 +577,9 @@ void TflmLogParser::closePrintedTotals()
                     .arg(ticks)
                     .arg(note));
     }
+    TagTotals printedTags(printed.perTag);
     for (const auto& t : recomputed) {
-        if (!printedTags.contains(t.tag) && !printed.perTag.empty())
+        if (!printed.perTag.empty() && !printedTags.find(t.tag))
             warn(line, QStringLiteral("%1: %2 ticks in the events but no printed total").arg(t.tag).arg(t.ticks));
     }
     if (printed.total && quint32(*printed.total) != quint32(recomputedTotal))

@@ -145,8 +145,9 @@ public:
 
 private:
     void parseLine(QByteArrayView line);
-    void addEvent(TflmLogFormat format, std::optional<int> csvIndex, const QString& tag, const QString& ticksText,
+    void addEvent(TflmLogFormat format, std::optional<int> csvIndex, const QString& tag, QByteArrayView ticksText,
         qint64 lineNumber);
+    QString internTag(QByteArrayView bytes);
     void closeRun();
     void closeLogSeries();
     void closePrintedTotals();
@@ -165,6 +166,9 @@ private:
     std::optional<TflmPrintedTotals> m_printed; ///< open per-tag totals block
     int m_firstUncheckedRun = 0;
     QSet<QString> m_tagsSinceBlock; ///< tags of the events since the last per-tag totals block
+    static constexpr std::size_t kRecentTags = 32;
+    std::vector<QString> m_recentTags; ///< tag strings shared by the events that carry them
+    std::size_t m_nextRecentTag = 0;
 };
 
 /** A value or an error message naming the file and the reason. */

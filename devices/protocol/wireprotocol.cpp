@@ -3,6 +3,7 @@
 
 #include "protocol/crc16.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace Devices {
@@ -398,6 +399,8 @@ std::vector<Decoded> FrameDecoder::take()
 void FrameDecoder::reset()
 {
     m_buffer.clear();
+    m_resyncNext = 0;
+    m_resyncPending.clear();
     m_out.clear();
     m_stats = {};
     m_pendingGarbage = 0;
@@ -405,22 +408,72 @@ void FrameDecoder::reset()
     m_expectedSequence = -1;
 }
 
-bool FrameDecoder::frameValidAt(qsizetype pos) const
+FrameDecoder::Candidate FrameDecoder::candidateAt(qsizetype pos, qsizetype* end)
 {
     const qsizetype available = m_buffer.size() - pos;
-    if (available < Wire::kHeaderBytes || byteAt(m_buffer, pos) != Wire::kSof0
-        || byteAt(m_buffer, pos + 1) != Wire::kSof1)
-        return false;
-    const int length = byteAt(m_buffer, pos + 5);
-    if (length > Wire::kMaxPayloadBytes || available < Wire::kHeaderBytes + length + Wire::kCrcBytes)
-        return false;
-    const qsizetype crcPos = pos + Wire::kHeaderBytes + length;
-    const quint16 stored = static_cast<quint16>(byteAt(m_buffer, crcPos) | (byteAt(m_buffer, crcPos + 1) << 8));
-    return crcOf(m_buffer.constData() + pos + 2, crcPos - pos - 2) == stored;
+    const auto* b = reinterpret_cast<const quint8*>(m_buffer.constData()) + pos;
+    if (available < 2 || b[0] != Wire::kSof0 || b[1] != Wire::kSof1)
+        return Candidate::NotAFrame;
+    if (available < Wire::kHeaderBytes)
+        return Candidate::Incomplete;
+    const int length = b[5];
+    if (length > Wire::kMaxPayloadBytes)
+        return Candidate::NotAFrame;
+    const qsizetype total = Wire::kHeaderBytes + length + Wire::kCrcBytes;
+    if (end)
+        *end = pos + total;
+    if (available < total)
+        return Candidate::Incomplete;
+    const qsizetype crcAt = Wire::kHeaderBytes + length;
+    const auto stored = static_cast<quint16>(b[crcAt] | (b[crcAt + 1] << 8));
+    m_stats.crcBytes += static_cast<quint64>(crcAt - 2);
+    return crcOf(m_buffer.constData() + pos + 2, crcAt - 2) == stored ? Candidate::Valid : Candidate::BadCrc;
+}
+
+qsizetype FrameDecoder::validFrameInside(qsizetype pos, qsizetype examined)
+{
+    // The first valid frame starting inside the incomplete candidate at pos, or -1. Candidates at offsets below
+    // `examined` (0: none) were examined by the last call: those that were not frames or had a bad CRC stay so (their
+    // bytes have not changed), and those that were incomplete wait in m_resyncPending, a min-heap on the offset where
+    // they end, to be checked once when their last byte arrives. Checking every candidate again on every feed, CRC
+    // included, was quadratic in the frame length for a stream fed byte by byte (found by fuzz_frames).
+    const auto laterEnd = [](const ResyncCandidate& a, const ResyncCandidate& b) { return a.end > b.end; };
+    if (examined <= 0) {
+        m_resyncPending.clear();
+        examined = 1;
+    }
+    const qsizetype size = m_buffer.size();
+    qsizetype found = -1;
+    while (!m_resyncPending.empty() && pos + m_resyncPending.front().end <= size) {
+        const qsizetype q = pos + m_resyncPending.front().offset;
+        std::pop_heap(m_resyncPending.begin(), m_resyncPending.end(), laterEnd);
+        m_resyncPending.pop_back();
+        if (candidateAt(q) == Candidate::Valid && (found < 0 || q < found))
+            found = q; // keep going: a candidate completed by the same bytes may start earlier
+    }
+    if (found >= 0)
+        return found; // every unexamined offset lies beyond it
+    qsizetype q = pos + examined;
+    for (; q + Wire::kHeaderBytes + Wire::kCrcBytes <= size; ++q) {
+        qsizetype end = 0;
+        const Candidate candidate = candidateAt(q, &end);
+        if (candidate == Candidate::Valid)
+            return q;
+        if (candidate == Candidate::Incomplete) {
+            m_resyncPending.push_back({ q - pos, end - pos });
+            std::push_heap(m_resyncPending.begin(), m_resyncPending.end(), laterEnd);
+        }
+    }
+    m_resyncNext = q - pos;
+    return -1;
 }
 
 void FrameDecoder::process()
 {
+    // The resync search of the last call goes on only if that call stopped at an incomplete candidate, which is now at
+    // offset 0, and this call finds it still incomplete.
+    qsizetype examined = m_resyncNext;
+    m_resyncNext = 0;
     qsizetype pos = 0;
     const qsizetype size = m_buffer.size();
     const char* bytes = m_buffer.constData();
@@ -442,26 +495,24 @@ void FrameDecoder::process()
         if (length > Wire::kMaxPayloadBytes) {
             skip(1); // impossible length: a false SOF
             ++pos;
+            examined = 0;
             continue;
         }
         const qsizetype total = Wire::kHeaderBytes + length + Wire::kCrcBytes;
         if (size - pos < total) {
             // Incomplete. If the candidate is a false SOF in noise, a real frame may already lie complete inside
             // its claimed extent; deliver that instead of waiting for bytes that may never come.
-            qsizetype next = -1;
-            for (qsizetype q = pos + 1; q + Wire::kHeaderBytes + Wire::kCrcBytes <= size; ++q) {
-                if (frameValidAt(q)) {
-                    next = q;
-                    break;
-                }
-            }
+            const qsizetype next = validFrameInside(pos, pos == 0 ? examined : 0);
+            examined = 0;
             if (next < 0)
-                break;
+                break; // m_resyncNext > 0: the next call goes on with the search
+            m_resyncNext = 0;
             skip(next - pos);
             pos = next;
             continue;
         }
-        if (!frameValidAt(pos)) {
+        examined = 0;
+        if (candidateAt(pos) != Candidate::Valid) {
             // Counted, not pushed one by one: noise full of false SOFs must not grow the output without bound.
             ++m_pendingCrcErrors;
             ++m_stats.crcErrors;

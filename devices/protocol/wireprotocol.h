@@ -185,6 +185,7 @@ struct DecoderStats
     quint64 unknownTypes = 0;
     quint64 badPayloads = 0;
     quint64 lostFrames = 0;
+    quint64 crcBytes = 0; ///< bytes run through the CRC check: the decoder's work, bounded by the tests
 };
 
 /** Streaming decoder: bytes in any split, messages and line events out. Never throws; keeps at most one
@@ -202,8 +203,15 @@ public:
     const DecoderStats& stats() const { return m_stats; }
 
 private:
+    enum class Candidate {
+        NotAFrame, ///< no SOF, or an impossible length
+        Incomplete, ///< the claimed frame extends past the buffered bytes
+        BadCrc,
+        Valid,
+    };
     void process();
-    bool frameValidAt(qsizetype pos) const;
+    Candidate candidateAt(qsizetype pos, qsizetype* end = nullptr); ///< end: where a frame there would end
+    qsizetype validFrameInside(qsizetype pos, qsizetype examined);
     void handleFrame(qsizetype pos);
     void skip(qsizetype bytes);
     void flushGarbage();
@@ -215,6 +223,14 @@ private:
     quint32 m_pendingGarbage = 0;
     quint32 m_pendingCrcErrors = 0;
     int m_expectedSequence = -1; ///< -1: next frame starts a new sequence
+    // Search for a valid frame inside an incomplete candidate at the buffer's start, kept between feeds.
+    struct ResyncCandidate
+    {
+        qsizetype offset; ///< where it starts, from the buffer's start
+        qsizetype end; ///< where its claimed frame ends
+    };
+    qsizetype m_resyncNext = 0; ///< offsets below this were examined (0: no search in progress)
+    std::vector<ResyncCandidate> m_resyncPending; ///< examined, incomplete candidates: a min-heap on end
 };
 
 } // namespace Devices

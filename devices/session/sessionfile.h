@@ -67,6 +67,9 @@ SessionFileResult readSessionFile(const QString& path);
  *  message. For data that did not come from a file (and the fuzz target). */
 SessionFileResult parseSessionData(const QByteArray& data, const QString& displayName);
 
+/** The whole file writeSessionFile() writes for a capture: its header, board and run lines. */
+QByteArray sessionFileBytes(const Capture& capture);
+
 /** Writes a whole capture at once (QSaveFile, atomic): "save as" and tools. */
 bool writeSessionFile(const QString& path, const Capture& capture, QString* error);
 

@@ -106,10 +106,17 @@ for t in "${targets[@]}"; do
     mkdir -p "$corpus" "$artifacts"
     dirs=("$corpus" "$seeds/$name")
     args=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$artifacts/")
-    if [ "$t" = fuzz_model ]; then
+    # Largest input per target: room for what the parser meets in practice, no more (libFuzzer's time per input grows
+    # with it). Text logs and session files: a few runs of a model of a few dozen operators; frames: 16 full frames;
+    # a board profile is under 2 KB; models: the small shared ones.
+    case "$t" in
+    fuzz_model)
         args+=(-max_len=$model_max_len)
         [ -d "$seeds/model-shared" ] && dirs+=("$seeds/model-shared")
-    fi
+        ;;
+    fuzz_tflmlog | fuzz_sessionfile) args+=(-max_len=8192) ;;
+    *) args+=(-max_len=4096) ;;
+    esac
     limits=()
     [ -n "$runs" ] && limits+=(-runs="$runs")
     if [ -z "$runs" ] || ((seconds_given)); then
