@@ -34,6 +34,11 @@ QString scratchPath()
             = QFileInfo(QStringLiteral("/dev/shm")).isWritable() ? QDir(QStringLiteral("/dev/shm")) : QDir::temp();
         return dir.filePath(QStringLiteral("tinyscope-fuzz-%1.tsession").arg(QCoreApplication::applicationPid()));
     }();
+    static const bool removedAtExit = [] {
+        std::atexit([] { QFile::remove(scratchPath()); }); // libFuzzer ends with exit(): no file left behind
+        return true;
+    }();
+    (void)removedAtExit;
     return path;
 }
 
