@@ -242,6 +242,8 @@ BoardFitPanel::BoardFitPanel(QWidget* parent)
     : QWidget(parent)
     , m_userDir(Devices::defaultUserBoardsDir())
 {
+    // The answer first (verdict, its reasons, the memory bars), then what stands in the way, then the board's facts:
+    // in a short dock the verdict is what must show without scrolling.
     auto* layout = new QVBoxLayout(this);
 
     auto* pickRow = new QHBoxLayout;
@@ -284,7 +286,6 @@ BoardFitPanel::BoardFitPanel(QWidget* parent)
     m_facts->addRow(QStringLiteral("Flash:"), m_flashValue);
     m_facts->addRow(QStringLiteral("Extensions:"), m_extensionsValue);
     m_facts->addRow(QStringLiteral("Reserved:"), m_reservedValue);
-    layout->addWidget(factsBox);
 
     auto* memoryBox = new QGroupBox(QStringLiteral("Memory needed by the model"), this);
     auto* memoryLayout = new QVBoxLayout(memoryBox);
@@ -301,7 +302,6 @@ BoardFitPanel::BoardFitPanel(QWidget* parent)
     m_ramBar = makeBar(QStringLiteral("ramBar"));
     memoryLayout->addWidget(m_flashBar);
     memoryLayout->addWidget(m_ramBar);
-    layout->addWidget(memoryBox);
 
     m_verdictLabel = new QLabel(this);
     m_verdictLabel->setObjectName(QStringLiteral("verdictLabel"));
@@ -320,6 +320,7 @@ BoardFitPanel::BoardFitPanel(QWidget* parent)
     suggestionFont.setItalic(true);
     m_suggestionLabel->setFont(suggestionFont);
     layout->addWidget(m_sentencesLabel);
+    layout->addWidget(memoryBox);
     layout->addWidget(m_warningsLabel);
     layout->addWidget(m_suggestionLabel);
 
@@ -330,6 +331,7 @@ BoardFitPanel::BoardFitPanel(QWidget* parent)
     m_unsupportedList->setObjectName(QStringLiteral("unsupportedList"));
     layout->addWidget(m_unsupportedHeading);
     layout->addWidget(m_unsupportedList);
+    layout->addWidget(factsBox); // what the board is: reference, below the answer
 
     m_detailsLabel = textLabel(QStringLiteral("detailsLabel"));
     QPalette detailsPalette = m_detailsLabel->palette();

@@ -7,6 +7,7 @@
 #include "selectionhub.h"
 
 #include <QCheckBox>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSignalBlocker>
@@ -91,6 +92,18 @@ MemoryTimeline::MemoryTimeline(QWidget* parent)
         const int step = stepAt(e->pos());
         if (step >= 0)
             selectStep(step);
+    });
+    // The head room above the data is counted in pixels, so it is known once the plot is laid out at its size; a
+    // byte range the user zoomed or dragged is left alone.
+    connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
+        const QCPRange shown = m_plot->yAxis->range();
+        if (shown.lower != 0 || shown.upper != m_fittedTop)
+            return;
+        const double top = yRangeTop();
+        if (top != m_fittedTop) {
+            m_fittedTop = top;
+            m_plot->yAxis->setRange(0, top);
+        }
     });
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) {
         updateRanges();
@@ -423,15 +436,28 @@ void MemoryTimeline::rebuild()
     followHub();
 }
 
-void MemoryTimeline::updateRanges()
+double MemoryTimeline::yRangeTop() const
 {
     double top = std::max<double>(m_data.peakBytes, m_data.arenaBytes);
     if (m_ramBudget > 0 && (top <= 0 || m_ramBudget <= 4 * top))
         top = std::max<double>(top, m_ramBudget);
     if (top <= 0)
         top = 1024;
-    // Head room for the peak label above the data.
-    m_plot->yAxis->setRange(0, top * 1.22);
+    // Head room above the data, in pixels: the peak label (at the top of the plot, its arrow pointing down) and,
+    // under it, the label of the highest line (arena or budget, written above its line), so that they never overlap.
+    // A fifth of the plot at least; half at most, on a plot too short for both.
+    const int rectHeight = m_plot->axisRect()->height();
+    const int lineHeight = QFontMetrics(m_peakText ? m_peakText->font() : m_plot->font()).height();
+    double share = 0.18;
+    if (rectHeight > 0)
+        share = std::clamp((0.02 * rectHeight + 2.0 * lineHeight + 10.0) / rectHeight, 0.18, 0.5);
+    return top / (1.0 - share);
+}
+
+void MemoryTimeline::updateRanges()
+{
+    m_fittedTop = yRangeTop();
+    m_plot->yAxis->setRange(0, m_fittedTop);
     if (timeAxis() == TimelineAxis::MeasuredTime && m_edges.size() >= 2 && m_edges.back() > m_edges.front())
         m_plot->xAxis->setRange(m_edges.front(), m_edges.back());
     else

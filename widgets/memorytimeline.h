@@ -92,6 +92,8 @@ protected:
 private:
     void rebuild() override;
     void updateRanges();
+    /** The top of the byte axis at the plot's present size: the data, the lines and room for their labels. */
+    double yRangeTop() const;
     void updateXTicks();
     void updatePeakMarker();
     void updateHorizontalLines();
@@ -118,6 +120,7 @@ private:
     QCPItemStraightLine* m_budgetLine = nullptr;
     QCPItemText* m_budgetText = nullptr;
     QCPItemText* m_peakText = nullptr;
+    double m_fittedTop = -1; ///< the byte axis' top as last fitted by yRangeTop()
     QCPItemLine* m_peakArrow = nullptr;
     QCPItemStraightLine* m_cursor = nullptr;
     QCPItemRect* m_lifetimeBand = nullptr;
