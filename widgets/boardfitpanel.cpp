@@ -104,17 +104,26 @@ QString flashText(const Devices::BoardProfile& b)
     return text;
 }
 
+/** QProgressBar::setValue() repaints at once, and a synchronous repaint paints the whole window (a large graph
+ *  included) inside whatever set the document; with updates off the paint is left to the event loop. */
+void setBarValue(QProgressBar* bar, int value)
+{
+    bar->setUpdatesEnabled(false);
+    bar->setValue(value);
+    bar->setUpdatesEnabled(true);
+}
+
 void setBar(QProgressBar* bar, const QString& what, const Devices::FitBar* data)
 {
     QPalette palette = bar->palette();
     if (!data) {
-        bar->setValue(0);
+        setBarValue(bar, 0);
         bar->setFormat(what + QStringLiteral(": no model"));
         bar->setPalette(QPalette());
         return;
     }
     const double permille = std::isinf(data->percent) ? kBarSteps : data->percent * 10.0;
-    bar->setValue(static_cast<int>(std::clamp(std::lround(permille), 0L, static_cast<long>(kBarSteps))));
+    setBarValue(bar, static_cast<int>(std::clamp(std::lround(permille), 0L, static_cast<long>(kBarSteps))));
     QString text = what + QStringLiteral(": ") + Devices::formatByteSize(data->usedBytes) + QStringLiteral(" of ")
         + Devices::formatByteSize(data->budgetBytes);
     if (data->budgetBytes > 0)
