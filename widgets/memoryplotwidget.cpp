@@ -186,8 +186,11 @@ MemoryPlotWidget::MemoryPlotWidget(QWidget* parent)
     m_planCombo->setToolTip(tr("Which arena plan to show: TFLM's own planner, TinyScope's best plan for the file's "
                                "operator order, or the best plan after reordering the operators"));
     planLabel->setBuddy(m_planCombo);
+    // The combo keeps the width of its longest entry; the summary wraps instead of squeezing it in a narrow dock.
+    m_planCombo->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     m_summary = new QLabel(this);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setWordWrap(true);
     bar->addWidget(planLabel);
     bar->addWidget(m_planCombo);
     bar->addSpacing(12);
