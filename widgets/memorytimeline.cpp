@@ -96,6 +96,8 @@ MemoryTimeline::MemoryTimeline(QWidget* parent)
     // The head room above the data is counted in pixels, so it is known once the plot is laid out at its size; a
     // byte range the user zoomed or dragged is left alone.
     connect(m_plot, &QCustomPlot::afterLayout, this, [this] {
+        if (m_plot->viewport() != m_plot->rect())
+            return; // laid out for an exported image, at another size: the widget keeps its own axis
         const QCPRange shown = m_plot->yAxis->range();
         if (shown.lower != 0 || shown.upper != m_fittedTop)
             return;
