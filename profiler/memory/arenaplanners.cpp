@@ -323,51 +323,36 @@ std::int64_t findOffset(std::vector<Placed>& busy, std::int64_t size, FitRule ru
     return bestOffset >= 0 ? bestOffset : candidate;
 }
 
-/** placeInOrder() for any lifetimes: every buffer against every buffer placed before it. */
-std::vector<std::int64_t> placeInOrderPairwise(
-    const MemoryProblem& problem, const std::vector<int>& order, FitRule rule)
+/** The placed buffers for any lifetimes: a list, every buffer checked against every buffer placed before it. */
+class PlacedList
+{
+public:
+    explicit PlacedList(const MemoryProblem& problem)
+        : m_buffers(problem.buffers)
+    {
+    }
+    void insert(int index) { m_placed.push_back(index); }
+    template <typename Visit> void forEachOverlapping(const MemoryBuffer& b, Visit&& visit) const
+    {
+        for (int p : m_placed) {
+            if (m_buffers[static_cast<std::size_t>(p)].overlapsInTime(b))
+                visit(p);
+        }
+    }
+
+private:
+    const std::vector<MemoryBuffer>& m_buffers;
+    std::vector<int> m_placed;
+};
+
+/** Places the buffers in the given order, each at the offset findOffset() picks among the placed buffers alive at
+ *  the same time; PlacedSet finds those (PlacedList, or the LifetimeIndex). */
+template <typename PlacedSet>
+std::vector<std::int64_t> placeWith(const MemoryProblem& problem, const std::vector<int>& order, FitRule rule)
 {
     const auto& buffers = problem.buffers;
     std::vector<std::int64_t> offsets(buffers.size(), -1);
-    std::vector<int> placed;
-    placed.reserve(buffers.size());
-    for (std::size_t i = 0; i < buffers.size(); ++i) {
-        if (buffers[i].fixedOffset >= 0) {
-            offsets[i] = buffers[i].fixedOffset;
-            placed.push_back(static_cast<int>(i));
-        }
-    }
-    std::vector<Placed> busy;
-    for (int idx : order) {
-        const MemoryBuffer& b = buffers[static_cast<std::size_t>(idx)];
-        if (b.fixedOffset >= 0 || offsets[static_cast<std::size_t>(idx)] >= 0)
-            continue;
-        busy.clear();
-        for (int p : placed) {
-            const MemoryBuffer& other = buffers[static_cast<std::size_t>(p)];
-            if (other.overlapsInTime(b) && other.size > 0)
-                busy.push_back(
-                    { offsets[static_cast<std::size_t>(p)], offsets[static_cast<std::size_t>(p)] + other.size });
-        }
-        offsets[static_cast<std::size_t>(idx)] = findOffset(busy, b.size, rule);
-        placed.push_back(idx);
-    }
-    return offsets;
-}
-
-} // namespace
-
-std::vector<std::int64_t> placeInOrder(const MemoryProblem& problem, const std::vector<int>& order, FitRule rule)
-{
-    // Below a few dozen buffers the index costs more to build than it saves.
-    constexpr std::size_t kIndexFrom = 64;
-    if (problem.buffers.size() < kIndexFrom || hasReversedLifetime(problem))
-        return placeInOrderPairwise(problem, order, rule);
-    // The same placement as the pairwise version (findOffset() sees the same set of busy ranges), but each buffer
-    // meets only the placed buffers alive at the same time: O(n log n + n k) for k such buffers instead of O(n^2).
-    const auto& buffers = problem.buffers;
-    std::vector<std::int64_t> offsets(buffers.size(), -1);
-    LifetimeIndex placed(problem);
+    PlacedSet placed(problem);
     for (std::size_t i = 0; i < buffers.size(); ++i) {
         if (buffers[i].fixedOffset >= 0) {
             offsets[i] = buffers[i].fixedOffset;
@@ -390,6 +375,19 @@ std::vector<std::int64_t> placeInOrder(const MemoryProblem& problem, const std::
             placed.insert(idx);
     }
     return offsets;
+}
+
+} // namespace
+
+std::vector<std::int64_t> placeInOrder(const MemoryProblem& problem, const std::vector<int>& order, FitRule rule)
+{
+    // Below a few dozen buffers the index costs more to build than it saves. Both give the same placement
+    // (findOffset() sees the same set of busy ranges); the index meets only the placed buffers alive at the same
+    // time: O(n log n + n k) for k such buffers instead of O(n^2).
+    constexpr std::size_t kIndexFrom = 64;
+    if (problem.buffers.size() < kIndexFrom || hasReversedLifetime(problem))
+        return placeWith<PlacedList>(problem, order, rule);
+    return placeWith<LifetimeIndex>(problem, order, rule);
 }
 
 MemoryPlan planTflmGreedy(const MemoryProblem& problem)
