@@ -441,19 +441,27 @@ void MemoryTimeline::rebuild()
 double MemoryTimeline::yRangeTop() const
 {
     double top = std::max<double>(m_data.peakBytes, m_data.arenaBytes);
-    if (m_ramBudget > 0 && (top <= 0 || m_ramBudget <= 4 * top))
+    if (m_ramBudget > 0 && !budgetAboveThePlot())
         top = std::max<double>(top, m_ramBudget);
     if (top <= 0)
         top = 1024;
     // Head room above the data, in pixels: the peak label (at the top of the plot, its arrow pointing down) and,
     // under it, the label of the highest line (arena or budget, written above its line), so that they never overlap.
     // A fifth of the plot at least; half at most, on a plot too short for both.
+    // A RAM budget far above the data is a note at the very top, and the peak label goes under it: one line more.
     const int rectHeight = m_plot->axisRect()->height();
     const int lineHeight = QFontMetrics(m_peakText ? m_peakText->font() : m_plot->font()).height();
+    const double lines = budgetAboveThePlot() ? 3.0 : 2.0;
     double share = 0.18;
     if (rectHeight > 0)
-        share = std::clamp((0.02 * rectHeight + 2.0 * lineHeight + 10.0) / rectHeight, 0.18, 0.5);
+        share = std::clamp((0.02 * rectHeight + lines * lineHeight + 10.0) / rectHeight, 0.18, 0.6);
     return top / (1.0 - share);
+}
+
+bool MemoryTimeline::budgetAboveThePlot() const
+{
+    const double top = std::max<double>(m_data.peakBytes, m_data.arenaBytes);
+    return m_ramBudget > 0 && top > 0 && m_ramBudget > 4 * top;
 }
 
 void MemoryTimeline::updateRanges()
@@ -486,11 +494,12 @@ void MemoryTimeline::updateHorizontalLines()
     if (budget) {
         m_budgetLine->point1->setCoords(0, m_ramBudget);
         m_budgetLine->point2->setCoords(1, m_ramBudget);
-        const double top = std::max<double>(m_data.peakBytes, m_data.arenaBytes);
-        const bool offScale = top > 0 && m_ramBudget > 4 * top;
-        const QString text
-            = tr("RAM budget %1")
-                  .arg(byteAxisLabel(static_cast<double>(m_ramBudget), byteAxisUnit(static_cast<double>(m_ramBudget))));
+        const bool offScale = budgetAboveThePlot();
+        // In KiB or MiB when it is that large, in grouped bytes like the arena label otherwise.
+        const std::int64_t unit = byteAxisUnit(static_cast<double>(m_ramBudget));
+        const QString text = tr("RAM budget %1")
+                                 .arg(unit == 1 ? formatBytes(m_ramBudget)
+                                                : byteAxisLabel(static_cast<double>(m_ramBudget), unit));
         if (offScale) {
             // Far above the data: say so at the top instead of squashing the plot.
             m_budgetText->setText(text + tr(" (above the plot)"));
@@ -519,11 +528,15 @@ void MemoryTimeline::updatePeakMarker()
     const Qt::Alignment h = share < 0.2 ? Qt::AlignLeft : share > 0.8 ? Qt::AlignRight : Qt::AlignHCenter;
     m_peakText->setPositionAlignment(h | Qt::AlignTop);
     m_peakText->setText(m_data.peakLabel);
-    // At the top of the plot (the y range leaves head room above the data), the arrow down to the peak.
+    // At the top of the plot (the y range leaves head room above the data), the arrow down to the peak; under the
+    // note of a RAM budget far above the data, when there is one, 2 px below it.
+    const bool underNote = m_budgetText && m_budgetText->visible() && budgetAboveThePlot();
+    m_peakText->position->setParentAnchorY(underNote ? m_budgetText->bottom : nullptr);
+    m_peakText->position->setTypeY(underNote ? QCPItemPosition::ptAbsolute : QCPItemPosition::ptAxisRectRatio);
     m_peakText->position->setCoords(h == Qt::AlignLeft ? stepLeft(m_data.peakStep)
             : h == Qt::AlignRight                      ? stepRight(m_data.peakStep)
                                                        : stepCentre(m_data.peakStep),
-        0.02);
+        underNote ? 2.0 : 0.02);
     m_peakArrow->start->setParentAnchor(m_peakText->bottom);
     m_peakArrow->start->setCoords(0, 0);
     m_peakArrow->end->setCoords(stepCentre(m_data.peakStep), static_cast<double>(m_data.peakBytes));

@@ -94,6 +94,8 @@ private:
     void updateRanges();
     /** The top of the byte axis at the plot's present size: the data, the lines and room for their labels. */
     double yRangeTop() const;
+    /** A RAM budget so far above the data (over 4x) that its line is left off and a note at the top says so. */
+    bool budgetAboveThePlot() const;
     void updateXTicks();
     void updatePeakMarker();
     void updateHorizontalLines();

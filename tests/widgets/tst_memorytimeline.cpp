@@ -73,6 +73,18 @@ ModelDocumentPtr longChainDocument(int ops)
     return doc;
 }
 
+/** Pixel rectangles of the plot's visible text items (peak, arena line, RAM budget line labels), by their text. */
+QList<QPair<QString, QRectF>> visibleLabels(QCustomPlot* plot)
+{
+    QList<QPair<QString, QRectF>> labels;
+    for (int i = 0; i < plot->itemCount(); ++i) {
+        auto* text = qobject_cast<QCPItemText*>(plot->item(i));
+        if (text && text->visible() && !text->text().isEmpty())
+            labels.append({ text->text(), QRectF(text->topLeft->pixelPosition(), text->bottomRight->pixelPosition()) });
+    }
+    return labels;
+}
+
 QString outPath(const QString& name)
 {
     return QDir::current().absoluteFilePath(name);
@@ -94,6 +106,8 @@ private Q_SLOTS:
     void hubMovesCursor();
     void reorderedPlanFollowsOperators();
     void longRunIsDecimated();
+    void labelsDoNotOverlap_data();
+    void labelsDoNotOverlap();
     void savePictures_data();
     void savePictures();
 };
@@ -315,6 +329,47 @@ void TestMemoryTimeline::longRunIsDecimated()
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QVERIFY(w.grab().save(outPath(QStringLiteral("memorytimeline_long.png"))));
+}
+
+void TestMemoryTimeline::labelsDoNotOverlap_data()
+{
+    QTest::addColumn<int>("height");
+    QTest::addColumn<double>("budgetShare"); // RAM budget as a share of the arena, 0 for none
+    for (const int height : { 200, 260, 360, 600 }) {
+        for (const double share : { 0.0, 0.8, 0.97, 1.05, 1.3, 2.5, 10.0 })
+            QTest::addRow("%d px, budget %.2f x arena", height, share) << height << share;
+    }
+}
+
+void TestMemoryTimeline::labelsDoNotOverlap()
+{
+    // The peak label sits at the top with its arrow down to the peak, the arena and budget labels beside their lines;
+    // the head room above the data is counted in pixels so that, at any plot height and wherever the budget falls,
+    // no label covers another or leaves the axis rect.
+    QFETCH(int, height);
+    QFETCH(double, budgetShare);
+    const ModelDocumentPtr doc = longChainDocument(40);
+    MemoryTimeline w;
+    w.setDocument(doc);
+    const double arena = static_cast<double>(w.data().arenaBytes);
+    QVERIFY(arena > 0);
+    w.setRamBudget(static_cast<qint64>(budgetShare * arena));
+    w.resize(900, height);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.plot()->replot();
+
+    const QList<QPair<QString, QRectF>> labels = visibleLabels(w.plot());
+    QCOMPARE(labels.size(), budgetShare > 0 ? 3 : 2); // peak, arena (and budget)
+    const QRectF rect = QRectF(w.plot()->axisRect()->rect()).adjusted(-0.5, -0.5, 0.5, 0.5);
+    for (int i = 0; i < labels.size(); ++i) {
+        QVERIFY2(rect.contains(labels[i].second),
+            qPrintable(QStringLiteral("'%1' leaves the axis rect").arg(labels[i].first)));
+        for (int j = i + 1; j < labels.size(); ++j) {
+            QVERIFY2(!labels[i].second.intersects(labels[j].second),
+                qPrintable(QStringLiteral("'%1' overlaps '%2'").arg(labels[i].first, labels[j].first)));
+        }
+    }
 }
 
 void TestMemoryTimeline::savePictures_data()
