@@ -828,6 +828,41 @@ int builtinOperatorCode(const QString& name)
 
 namespace {
 Result<Model> readVerified(const QByteArray& data, const QString& file, const Progress& progress);
+
+/** Printable text of `bytes` (other bytes as \\xNN), for messages. */
+QString printable(const QByteArray& bytes)
+{
+    QString text;
+    for (const char c : bytes) {
+        text += (c >= 32 && c < 127) ? QString(QLatin1Char(c))
+                                     : QStringLiteral("\\x%1").arg(uchar(c), 2, 16, QLatin1Char('0'));
+    }
+    return text;
+}
+
+/** What the file is when it is a model format people often open by mistake, empty otherwise.
+ *
+ *  ONNX is a protobuf ModelProto: it opens with field 1 (ir_version, a small varint, tag byte 0x08), usually followed
+ *  by field 2 (producer_name, a string, tag 0x12) or field 7 (graph, tag 0x3a). Keras 2 saves HDF5, Keras 3 and
+ *  PyTorch save zip archives. */
+QString foreignFormat(const QByteArray& data)
+{
+    const auto byte = [&data](int i) { return i < data.size() ? static_cast<uchar>(data.at(i)) : 0; };
+    if (byte(0) == 0x08 && byte(1) >= 1 && byte(1) < 0x40 && (byte(2) == 0x12 || byte(2) == 0x3a)) {
+        QString what = QStringLiteral("an ONNX model (IR version %1").arg(byte(1));
+        const int length = byte(3);
+        if (byte(2) == 0x12 && length > 0 && length < 0x80 && 4 + length <= data.size()) {
+            const QByteArray producer = data.mid(4, length);
+            what += QStringLiteral(", made by \"%1\"").arg(printable(producer));
+        }
+        return what + QLatin1Char(')');
+    }
+    if (data.startsWith(QByteArrayLiteral("\x89HDF\r\n\x1a\n")))
+        return QStringLiteral("an HDF5 file (a Keras .h5 model?)");
+    if (data.startsWith(QByteArrayLiteral("PK\x03\x04")))
+        return QStringLiteral("a zip archive (a Keras .keras or PyTorch .pt model?)");
+    return QString();
+}
 } // namespace
 
 Result<Model> loadTfliteData(const QByteArray& data, const QString& displayName, const Progress& progress)
@@ -840,15 +875,16 @@ Result<Model> loadTfliteData(const QByteArray& data, const QString& displayName,
             QStringLiteral("too small to be a TensorFlow Lite model (%1 bytes; a model starts with 8 header bytes)")
                 .arg(data.size()));
     if (!looksLikeTflite(data)) {
-        QString found;
-        for (int i = 4; i < 8; ++i) {
-            const char c = data.at(i);
-            found += (c >= 32 && c < 127) ? QString(QLatin1Char(c))
-                                          : QStringLiteral("\\x%1").arg(uchar(c), 2, 16, QLatin1Char('0'));
+        const QString foreign = foreignFormat(data);
+        if (!foreign.isEmpty()) {
+            return invalid(file,
+                QStringLiteral("this is %1, not a TensorFlow Lite file; TinyScope reads .tflite models: convert it "
+                               "to TensorFlow Lite first")
+                    .arg(foreign));
         }
         return invalid(file,
             QStringLiteral("not a TensorFlow Lite file: missing the TFL3 identifier at byte 4 (found \"%1\")")
-                .arg(found));
+                .arg(printable(data.mid(4, 4))));
     }
     progress.set(0);
 

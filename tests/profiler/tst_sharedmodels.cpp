@@ -85,6 +85,7 @@ private Q_SLOTS:
     void optionsWithDefaults();
     void truncatedRealModel();
     void cancelAndProgress();
+    void onnxModelsAreNamed();
 };
 
 void TestSharedModels::loadsEveryModel_data()
@@ -351,6 +352,30 @@ void TestSharedModels::cancelAndProgress()
     QCOMPARE(reported.first(), 0);
     QCOMPARE(reported.last(), 1000);
     QVERIFY(std::is_sorted(reported.begin(), reported.end()));
+}
+
+void TestSharedModels::onnxModelsAreNamed()
+{
+    // The two ONNX models of the shared set: a user who opens one learns what it is and what to do, not only that a
+    // four-byte identifier is missing.
+    TINYSCOPE_REQUIRE_SHARED_MODELS(dir);
+    const struct {
+        const char* file;
+        const char* what;
+    } cases[] = {
+        { "onnx/mnist8_cntk.onnx", "this is an ONNX model (IR version 3, made by \"CNTK\")" },
+        { "onnx/tflm_hello_world_keras2onnx.onnx", "this is an ONNX model (IR version 4, made by \"keras2onnx\")" },
+    };
+    for (const auto& c : cases) {
+        const QString path = QDir(dir).filePath(QLatin1String(c.file));
+        QVERIFY2(QFileInfo::exists(path), qPrintable(path));
+        const auto result = loadTfliteFile(path);
+        QVERIFY(!result.ok());
+        const QString message = result.error().userMessage;
+        QVERIFY2(message.startsWith(path + QLatin1String(": ")), qPrintable(message)); // the file, named
+        QVERIFY2(message.contains(QLatin1String(c.what)), qPrintable(message));
+        QVERIFY2(message.contains(QLatin1String("convert it to TensorFlow Lite first")), qPrintable(message));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSharedModels)

@@ -48,6 +48,13 @@ void TestTfliteLoader::notAModel_data()
     QTest::addRow("3 bytes") << QByteArray("abc") << "too small";
     QTest::addRow("wrong identifier") << QByteArray("\x10\0\0\0ONNX\0\0\0\0\0\0\0\0", 16)
                                       << "missing the TFL3 identifier at byte 4 (found \"ONNX\")";
+    QTest::addRow("ONNX from a converter")
+        << QByteArray("\x08\x04\x12\x0akeras2onnx\x1a\x05" "1.7.0", 21)
+        << "this is an ONNX model (IR version 4, made by \"keras2onnx\"), not a TensorFlow Lite file";
+    QTest::addRow("ONNX, graph first") << QByteArray("\x08\x07\x3a\xb2\xce\x01\x0a\x62", 8)
+                                       << "this is an ONNX model (IR version 7), not a TensorFlow Lite file";
+    QTest::addRow("Keras HDF5") << QByteArray("\x89HDF\r\n\x1a\n\0\0\0\0", 12) << "an HDF5 file (a Keras .h5 model?)";
+    QTest::addRow("zip archive") << QByteArray("PK\x03\x04\x14\0\0\0", 8) << "a zip archive";
     QTest::addRow("png header") << QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) << "missing the TFL3 identifier";
     QTest::addRow("root offset past the end")
         << QByteArray("\xff\0\0\0TFL3\0\0\0\0", 12) << "the model table starts at byte 255";
