@@ -70,10 +70,12 @@ MemoryTimeline::MemoryTimeline(QWidget* parent)
     connect(m_axisSwitch, &QCheckBox::toggled, this,
         [this](bool on) { setTimeAxis(on ? TimelineAxis::MeasuredTime : TimelineAxis::Steps); });
     connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& r) {
-        // Never scroll past the run, never zoom in further than three steps (a thousandth of the run in time).
+        // Never scroll past the run, never zoom in further than three steps (a thousandth of the run in time); a run
+        // of fewer steps is shown whole, without an empty step on the right.
         const double lo = m_edges.empty() ? -0.5 : m_edges.front();
         const double hi = m_edges.empty() ? -0.5 : m_edges.back();
-        const double least = timeAxis() == TimelineAxis::Steps ? 3.0 : std::max(1e-9, (hi - lo) / 1000);
+        const double least = timeAxis() == TimelineAxis::Steps ? std::clamp(hi - lo, 1.0, 3.0)
+                                                               : std::max(1e-9, (hi - lo) / 1000);
         QCPRange fixed = r;
         if (fixed.size() > hi - lo)
             fixed = QCPRange(lo, hi);

@@ -106,6 +106,7 @@ private Q_SLOTS:
     void hubMovesCursor();
     void reorderedPlanFollowsOperators();
     void longRunIsDecimated();
+    void shortRunFillsThePlot();
     void labelsDoNotOverlap_data();
     void labelsDoNotOverlap();
     void savePictures_data();
@@ -329,6 +330,19 @@ void TestMemoryTimeline::longRunIsDecimated()
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QVERIFY(w.grab().save(outPath(QStringLiteral("memorytimeline_long.png"))));
+}
+
+void TestMemoryTimeline::shortRunFillsThePlot()
+{
+    // A model of one operator (a Vela-compiled model is one ethos-u operator) has two steps, the inputs and the
+    // operator: they fill the x axis, which the three-step zoom limit must not stretch to an empty third step.
+    for (const int ops : { 1, 2, 5 }) {
+        MemoryTimeline w;
+        w.setDocument(longChainDocument(ops));
+        QCOMPARE(w.data().stepCount, ops + 1);
+        QCOMPARE(w.plot()->xAxis->range().lower, -0.5);
+        QCOMPARE(w.plot()->xAxis->range().upper, ops + 0.5);
+    }
 }
 
 void TestMemoryTimeline::labelsDoNotOverlap_data()
