@@ -59,10 +59,17 @@ public:
             = m_axis->orientation() == Qt::Horizontal ? m_axis->axisRect()->width() : m_axis->axisRect()->height();
         const double pixelsPerStep = range.size() > 0 ? pixels / range.size() : 0;
         const QFontMetricsF fm(m_axis->tickLabelFont());
-        const bool rotated = std::abs(std::fmod(m_axis->tickLabelRotation(), 180.0)) > 45;
-        const double labelPixels = rotated ? fm.height() + 3 : fm.horizontalAdvance(QStringLiteral("000 MMMMM")) + 6;
+        // Labels no longer than the common long ones ("12 DEPTHWISE_CONV_2D"), so that a rare long type name
+        // does not take the height of the plot; the tooltip has the full name.
+        const QFontMetrics labelMetrics(m_axis->tickLabelFont());
+        const int maxWidth = labelMetrics.horizontalAdvance(QStringLiteral("000 DEPTHWISE_CONV_2D"));
         const int first = static_cast<int>(std::ceil(range.lower));
         const int last = std::min(static_cast<int>(std::floor(range.upper)), static_cast<int>(m_labels.size()) - 1);
+        // Upright labels when every step shown has room for its label across (a small model, or zoomed in), so the
+        // plot keeps its height; turned a quarter otherwise. Chosen here, before the axis' margin is laid out.
+        const bool rotated = !labelsFitAcross(first, last, range, pixelsPerStep, labelMetrics, maxWidth);
+        m_axis->setTickLabelRotation(rotated ? -90 : 0);
+        const double labelPixels = rotated ? fm.height() + 3 : fm.horizontalAdvance(QStringLiteral("000 MMMMM")) + 6;
         for (const auto& [position, label] : m_extra) {
             if (range.contains(position)) {
                 ticks << position;
@@ -72,10 +79,6 @@ public:
         }
         // Ticks on operators 0, k, 2k, ...: step 0 is the entry, so operators start at step 1.
         const std::vector<int> steps = labelledSteps(first, last, pixelsPerStep, labelPixels, 1);
-        // Labels no longer than the common long ones ("12 DEPTHWISE_CONV_2D"), so that a rare long type name
-        // does not take the height of the plot; the tooltip has the full name.
-        const QFontMetrics labelMetrics(m_axis->tickLabelFont());
-        const int maxWidth = labelMetrics.horizontalAdvance(QStringLiteral("000 DEPTHWISE_CONV_2D"));
         for (int s : steps) {
             ticks << s;
             if (tickLabels)
@@ -90,6 +93,28 @@ public:
     }
 
 private:
+    /** Whether the labels of steps first..last (and the extra ticks in `range`) each fit, across, inside the width of
+     *  one step with a little space to spare. */
+    bool labelsFitAcross(int first, int last, const QCPRange& range, double pixelsPerStep, const QFontMetrics& metrics,
+        int maxWidth) const
+    {
+        const int gap = metrics.horizontalAdvance(QLatin1Char('M'));
+        if (pixelsPerStep < 4 * gap || last < first)
+            return false; // far too narrow for any label: not worth measuring thousands of them
+        const auto fits = [&](const QString& label) {
+            return std::min(metrics.horizontalAdvance(label), maxWidth) + gap <= pixelsPerStep;
+        };
+        for (int s = std::max(0, first); s <= last; ++s) {
+            if (!fits(m_labels.at(s)))
+                return false;
+        }
+        for (const auto& [position, label] : m_extra) {
+            if (range.contains(position) && !fits(label))
+                return false;
+        }
+        return true;
+    }
+
     QCPAxis* m_axis;
     QStringList m_labels;
     QList<QPair<double, QString>> m_extra;
@@ -153,8 +178,9 @@ void apply(QCustomPlot* plot)
 
 void updateStepTicks(QCPAxis* axis, const QStringList& stepLabels, const QList<QPair<double, QString>>& extraTicks)
 {
-    axis->setTicker(QSharedPointer<QCPAxisTicker>(new StepTicker(axis, stepLabels, extraTicks)));
+    // The ticker turns the labels a quarter when they do not fit across.
     axis->setTickLabelRotation(-90);
+    axis->setTicker(QSharedPointer<QCPAxisTicker>(new StepTicker(axis, stepLabels, extraTicks)));
 }
 
 void fillPlanCombo(QComboBox* combo, const Profiler::MemoryReport* report)
