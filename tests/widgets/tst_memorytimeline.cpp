@@ -107,6 +107,7 @@ private Q_SLOTS:
     void reorderedPlanFollowsOperators();
     void longRunIsDecimated();
     void shortRunFillsThePlot();
+    void stepLabelsTurnWhenCrowded();
     void labelsDoNotOverlap_data();
     void labelsDoNotOverlap();
     void savePictures_data();
@@ -343,6 +344,29 @@ void TestMemoryTimeline::shortRunFillsThePlot()
         QCOMPARE(w.plot()->xAxis->range().lower, -0.5);
         QCOMPARE(w.plot()->xAxis->range().upper, ops + 0.5);
     }
+}
+
+void TestMemoryTimeline::stepLabelsTurnWhenCrowded()
+{
+    // Upright while each step has room for its label across; a quarter turn once they are crowded, and upright
+    // again when zoomed in far enough.
+    MemoryTimeline w;
+    w.resize(900, 360);
+    w.setDocument(longChainDocument(3));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.plot()->replot();
+    QCOMPARE(w.plot()->xAxis->tickLabelRotation(), 0.0);
+    const int uprightHeight = w.plot()->axisRect()->height();
+
+    w.setDocument(longChainDocument(60));
+    w.plot()->replot();
+    QCOMPARE(w.plot()->xAxis->tickLabelRotation(), -90.0);
+    QVERIFY(w.plot()->axisRect()->height() < uprightHeight);
+
+    w.plot()->xAxis->setRange(9.5, 12.5); // three steps
+    w.plot()->replot();
+    QCOMPARE(w.plot()->xAxis->tickLabelRotation(), 0.0);
 }
 
 void TestMemoryTimeline::labelsDoNotOverlap_data()
