@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void memoryJson();
     void memoryText();
     void layoutJson();
+    void guiCommandLine();
 };
 
 void TestCli::jsonMatchesAnalysis_data()
@@ -297,6 +299,51 @@ void TestCli::layoutJson()
     }
     QCOMPARE(doc[QStringLiteral("crossings")].toInt(), 0);
     QVERIFY(doc[QStringLiteral("milliseconds")].isDouble());
+}
+
+void TestCli::guiCommandLine()
+{
+    // The window's program answers --help and --version without a screen, says so when there is none, and refuses
+    // a --select that is not an operator number; none of these opens a window.
+    const auto run = [](const QStringList& args, const QStringList& unset, const QStringList& set) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const QString& name : unset)
+            env.remove(name);
+        for (const QString& pair : set)
+            env.insert(pair.section(QLatin1Char('='), 0, 0), pair.section(QLatin1Char('='), 1));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(TINYSCOPE_GUI), args);
+        Run r;
+        if (p.waitForFinished(30000) && p.exitStatus() == QProcess::NormalExit)
+            r.exitCode = p.exitCode();
+        else
+            p.kill();
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    };
+    const QStringList noScreen { QStringLiteral("DISPLAY"), QStringLiteral("WAYLAND_DISPLAY"),
+        QStringLiteral("QT_QPA_PLATFORM") };
+
+    Run r = run({ QStringLiteral("--help") }, noScreen, {});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains("--simulated-board") && r.out.contains("--select <n>"), r.out.constData());
+
+    r = run({ QStringLiteral("--version") }, noScreen, {});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.startsWith("TinyScope "), r.out.constData());
+
+    r = run({}, noScreen, {});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("no display to open the window on") && r.err.contains("tinyscope-cli"), r.err.constData());
+
+    for (const QString& bad : { QStringLiteral("abc"), QStringLiteral("-3"), QStringLiteral("1.5") }) {
+        r = run({ QStringLiteral("--select"), bad }, {}, { QStringLiteral("QT_QPA_PLATFORM=offscreen") });
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("--select %1: not an operator number").arg(bad).toUtf8()),
+            r.err.constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)
