@@ -6,7 +6,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QSettings>
 
 #include <cstdio>
 #include <memory>
@@ -134,16 +133,9 @@ int main(int argc, char** argv)
             },
             Qt::QueuedConnection);
     }
-    QSettings settings;
-    if (!models.isEmpty()) {
+    if (!models.isEmpty())
         window.openModel(models.first());
-    } else if (simulated || !settings.value(QStringLiteral("files/exampleShown")).toBool()
-        || window.recentFiles().isEmpty()) {
-        // First start (or nothing opened yet): show the bundled example so there is something to explore.
-        settings.setValue(QStringLiteral("files/exampleShown"), true);
-        window.openModel(MainWindow::exampleModelPath());
-    } else {
-        window.openModel(window.recentFiles().first());
-    }
+    else
+        window.openStartModel(simulated);
     return app.exec();
 }

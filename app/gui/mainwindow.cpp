@@ -56,6 +56,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <memory>
+
 namespace {
 
 constexpr int kMaxRecentFiles = 10;
@@ -338,6 +340,36 @@ void MainWindow::openModel(const QString& path)
     m_loader->load(path);
 }
 
+void MainWindow::openStartModel(bool forSimulatedBoard)
+{
+    QSettings settings;
+    const QStringList recent = recentFiles();
+    if (forSimulatedBoard || !settings.value(QStringLiteral("files/exampleShown")).toBool() || recent.isEmpty()) {
+        // First start (or nothing opened yet): the bundled example, so that there is something to explore.
+        settings.setValue(QStringLiteral("files/exampleShown"), true);
+        openModel(exampleModelPath());
+        return;
+    }
+    const QString last = recent.first();
+    if (QFileInfo::exists(last)) {
+        openModel(last);
+        return;
+    }
+    // The model of the last session is gone (moved, deleted, on a drive not mounted): the example, and why.
+    forgetRecentFile(last);
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(
+        this, &MainWindow::documentShown, this,
+        [this, connection, last] {
+            disconnect(*connection);
+            m_banner->showMessage(Widgets::MessageBanner::Severity::Information,
+                tr("%1, the model of the last session, is no longer there: showing the example model.")
+                    .arg(QDir::toNativeSeparators(last)));
+        },
+        Qt::QueuedConnection);
+    openModel(exampleModelPath());
+}
+
 void MainWindow::openDialog()
 {
     const QString dir = QSettings().value(QStringLiteral("files/lastDir")).toString();
@@ -414,12 +446,29 @@ void MainWindow::addRecentFile(const QString& path)
     updateRecentMenu();
 }
 
+void MainWindow::forgetRecentFile(const QString& path)
+{
+    QStringList files = recentFiles();
+    if (files.removeAll(QFileInfo(path).absoluteFilePath()) + files.removeAll(path) == 0)
+        return;
+    QSettings().setValue(QStringLiteral("files/recent"), files);
+    updateRecentMenu();
+}
+
 void MainWindow::updateRecentMenu()
 {
     m_recentMenu->clear();
     const QStringList files = recentFiles();
     for (const QString& f : files)
-        m_recentMenu->addAction(QFileInfo(f).fileName(), this, [this, f] { openModel(f); })->setToolTip(f);
+        m_recentMenu
+            ->addAction(QFileInfo(f).fileName(), this,
+                [this, f] {
+                    // A file moved or deleted since: the loader says so, and the menu no longer offers it.
+                    if (!QFileInfo::exists(f))
+                        forgetRecentFile(f);
+                    openModel(f);
+                })
+            ->setToolTip(f);
     m_recentMenu->setEnabled(!files.isEmpty());
 }
 

@@ -61,6 +61,12 @@ public:
     Widgets::MessageBanner* banner() const { return m_banner; }
     ModelLoader* loader() const { return m_loader; }
     QStringList recentFiles() const;
+    /** What opens when no model is named on the command line: the bundled example on the first start, without
+     *  recent files or for a simulated board; the most recent file otherwise, or the example with a note in the
+     *  banner when that file is gone (and it leaves the recent files). */
+    void openStartModel(bool forSimulatedBoard);
+    /** Takes `path` off the recent files (a file that is no longer there). */
+    void forgetRecentFile(const QString& path);
     /** Opens the first local file of dropped data; false when there is none. */
     bool openDropped(const QMimeData* mime);
 

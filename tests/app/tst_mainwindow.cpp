@@ -9,6 +9,7 @@
 
 #include <QDropEvent>
 #include <QFileInfo>
+#include <QMenu>
 #include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
@@ -29,6 +30,8 @@ private Q_SLOTS:
     void newerLoadWins();
     void cancelKeepsCurrentModel();
     void recentFilesAndDrop();
+    void missingRecentFileIsForgotten();
+    void startModel();
     void selectionReachesEveryView();
     void everySharedModelInEveryView();
     void screenshot();
@@ -145,6 +148,73 @@ void TestMainWindow::recentFilesAndDrop()
     QVERIFY(shown.wait(30000));
     QCOMPARE(w.currentPath(), path);
     QCOMPARE(w.recentFiles().value(0), QFileInfo(path).absoluteFilePath());
+}
+
+void TestMainWindow::missingRecentFileIsForgotten()
+{
+    // A recent file deleted since: choosing it says so, and the Open Recent menu no longer offers it.
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString gone = tmp.filePath(QStringLiteral("gone.tflite"));
+    const QString kept = MainWindow::exampleModelPath();
+    QSettings().setValue(QStringLiteral("files/recent"), QStringList { gone, kept });
+    MainWindow w;
+    w.show();
+    QMenu* recent = nullptr;
+    for (QMenu* menu : w.findChildren<QMenu*>()) {
+        if (menu->title() == QLatin1String("Open &Recent"))
+            recent = menu;
+    }
+    QVERIFY(recent);
+    QCOMPARE(recent->actions().size(), 2);
+    QCOMPARE(recent->actions().at(0)->toolTip(), gone);
+    recent->actions().at(0)->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(w.banner()->isVisible(), 30000);
+    QVERIFY2(w.banner()->text().contains(QLatin1String("gone.tflite: no such file")), qPrintable(w.banner()->text()));
+    QCOMPARE(w.recentFiles(), QStringList { kept });
+    QCOMPARE(recent->actions().size(), 1);
+    w.forgetRecentFile(QStringLiteral("/not/in/the/list.tflite")); // nothing to forget: no change
+    QCOMPARE(w.recentFiles(), QStringList { kept });
+}
+
+void TestMainWindow::startModel()
+{
+    // First start: the example. Later: the last model. The last model gone: the example, a note, and the file off
+    // the recent list.
+    const QString example = MainWindow::exampleModelPath();
+    {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::documentShown);
+        w.openStartModel(false);
+        QVERIFY(shown.wait(30000));
+        QCOMPARE(w.currentPath(), example);
+    }
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString copy = tmp.filePath(QStringLiteral("last.tflite"));
+    QVERIFY(QFile::copy(example, copy));
+    QSettings().setValue(QStringLiteral("files/recent"), QStringList { QFileInfo(copy).absoluteFilePath() });
+    {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::documentShown);
+        w.openStartModel(false);
+        QVERIFY(shown.wait(30000));
+        QCOMPARE(QFileInfo(w.currentPath()).absoluteFilePath(), QFileInfo(copy).absoluteFilePath());
+        QVERIFY(!w.banner()->isVisible());
+    }
+    QVERIFY(QFile::remove(copy));
+    {
+        MainWindow w;
+        w.show();
+        QSignalSpy shown(&w, &MainWindow::documentShown);
+        w.openStartModel(false);
+        QVERIFY(shown.wait(30000));
+        QCOMPARE(w.currentPath(), example);
+        QTRY_VERIFY(w.banner()->isVisible());
+        QVERIFY2(w.banner()->text().contains(QLatin1String("the model of the last session, is no longer there")),
+            qPrintable(w.banner()->text()));
+        QVERIFY(w.recentFiles().isEmpty());
+    }
 }
 
 void TestMainWindow::selectionReachesEveryView()
