@@ -55,7 +55,6 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <memory>
 
 namespace {
