@@ -326,7 +326,7 @@ void ArenaMap::rebuild()
             summary += tr(" · no gaps at the peak");
         m_summary->setText(summary);
     } else {
-        m_summary->setText(tr("No model"));
+        m_summary->setText(tr("No model: open one with File > Open"));
     }
 
     resetRanges();

@@ -95,6 +95,13 @@ protected:
             return;
         }
         QGraphicsView::paintEvent(event);
+        if (!m_owner->document()) {
+            // Nothing open (a first start whose model failed, or every load failed): say how to open one.
+            QPainter painter(viewport());
+            painter.setPen(palette().color(QPalette::PlaceholderText));
+            painter.drawText(viewport()->rect(), Qt::AlignCenter | Qt::TextWordWrap,
+                tr("No model open.\nFile > Open, or drop a .tflite file here."));
+        }
     }
 
     void wheelEvent(QWheelEvent* event) override

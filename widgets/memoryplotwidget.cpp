@@ -227,6 +227,8 @@ MemoryPlotWidget::MemoryPlotWidget(QWidget* parent)
     m_plot->setMinimumHeight(220);
     layout->addWidget(m_plot, 1);
     MemoryPlotStyle::apply(m_plot);
+    m_plot->xAxis->setVisible(false); // until there is a model (setDocument)
+    m_plot->yAxis->setVisible(false);
 
     // Legend in its own column right of the plot, top-aligned; a spacer below takes the remaining height.
     m_plot->legend->setVisible(true);
@@ -257,6 +259,9 @@ void MemoryPlotWidget::setDocument(Profiler::ModelDocumentPtr document)
     m_document = std::move(document);
     MemoryPlotStyle::fillPlanCombo(m_planCombo, m_document ? &m_document->memory : nullptr);
     m_planCombo->setCurrentIndex(m_planCombo->findData(static_cast<int>(m_plan)));
+    // Without a model, no axes with made-up ranges: an empty plot under the summary's "No model".
+    m_plot->xAxis->setVisible(m_document != nullptr);
+    m_plot->yAxis->setVisible(m_document != nullptr);
     rebuild();
 }
 

@@ -427,7 +427,7 @@ void MemoryTimeline::rebuild()
                                .arg(p.buffers.size())
                                .arg(m_data.stepCount));
     } else {
-        m_summary->setText(tr("No model"));
+        m_summary->setText(tr("No model: open one with File > Open"));
     }
 
     updateHorizontalLines();

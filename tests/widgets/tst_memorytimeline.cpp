@@ -131,8 +131,12 @@ void TestMemoryTimeline::empty()
     QVERIFY(w.peakText().isEmpty());
     QCOMPARE(w.planSelector()->count(), 0);
     w.selectStep(3); // nothing to select: no crash
+    QVERIFY(!w.plot()->xAxis->visible() && !w.plot()->yAxis->visible()); // no axes with made-up ranges
+    w.setDocument(longChainDocument(3));
+    QVERIFY(w.plot()->xAxis->visible() && w.plot()->yAxis->visible());
     w.setDocument(nullptr);
     QCOMPARE(w.plot()->graphCount(), 0);
+    QVERIFY(!w.plot()->xAxis->visible() && !w.plot()->yAxis->visible());
 }
 
 void TestMemoryTimeline::graphsHoldTheTimeline()
