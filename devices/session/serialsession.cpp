@@ -4,6 +4,8 @@
 #include "session/sessionfile.h"
 
 #include <QDateTime>
+#include <QFileInfo>
+#include <QSerialPortInfo>
 #include <QTimer>
 
 #include <type_traits>
@@ -54,6 +56,39 @@ QString serialErrorName(QSerialPort::SerialPortError error)
     }
     return QStringLiteral("unknown error");
 }
+
+} // namespace
+
+QString serialOpenFailure(const QString& portName, QSerialPort::SerialPortError error, const QString& qtText)
+{
+    const QString detail = QStringLiteral(" (%1: %2)").arg(serialErrorName(error), qtText);
+    const QString location = QSerialPortInfo(portName).systemLocation();
+    const QFileInfo file(location.isEmpty() ? portName : location);
+    if (error == QSerialPort::DeviceNotFoundError && !file.exists())
+        return QStringLiteral("no such port; is the board plugged in?") + detail;
+    if (file.isDir())
+        return QStringLiteral("%1 is a folder, not a serial port").arg(file.filePath()) + detail;
+    if (file.exists() && file.isFile())
+        return QStringLiteral("%1 is a regular file, not a serial port").arg(file.filePath()) + detail;
+    if (error == QSerialPort::UnsupportedOperationError)
+        return QStringLiteral("%1 is not a serial port (no terminal settings)").arg(file.filePath()) + detail;
+    if (error == QSerialPort::PermissionError) {
+#if defined(Q_OS_LINUX)
+        if (file.exists() && !(file.isReadable() && file.isWritable())) {
+            return QStringLiteral("no permission to use %1: serial ports belong to the dialout group; add yourself "
+                                  "(sudo usermod -aG dialout $USER) and log in again")
+                       .arg(file.filePath())
+                + detail;
+        }
+#endif
+        return QStringLiteral("%1 is in use by another program (a serial terminal or another TinyScope?)")
+                   .arg(file.filePath())
+            + detail;
+    }
+    return qtText + QStringLiteral(" (%1)").arg(serialErrorName(error));
+}
+
+namespace {
 
 template <class... Ts> struct Overloaded : Ts...
 {
@@ -265,7 +300,7 @@ bool SerialSession::openPort()
     const bool opened = port->open(QIODevice::ReadWrite);
     m_opening = false;
     if (!opened) {
-        m_lastReopenError = QStringLiteral("%1 (%2)").arg(port->errorString(), serialErrorName(port->error()));
+        m_lastReopenError = serialOpenFailure(m_settings.portName, port->error(), port->errorString());
         port->disconnect(this);
         delete port; // not inside any of its signals here
         return false;

@@ -28,6 +28,11 @@ enum class SessionState {
 };
 QString sessionStateName(SessionState state); ///< "Disconnected", "Connecting", ... for a status line
 
+/** Why a serial port did not open, in words a user can act on: the path is a folder, a file or another device, or
+ *  the user lacks the rights (on Linux, the dialout group), or the port is held by another program; Qt's own text
+ *  follows in brackets. `portName` as given (a path or a name such as ttyACM0 or COM5). */
+QString serialOpenFailure(const QString& portName, QSerialPort::SerialPortError error, const QString& qtText);
+
 /** Serial port settings. Only the path is required: pseudo-terminals are not listed by QSerialPortInfo. */
 struct SerialSettings
 {

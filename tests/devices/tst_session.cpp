@@ -463,6 +463,48 @@ private Q_SLOTS:
         session.connectToBoard();
         QCOMPARE(session.state(), SessionState::Failed);
         QVERIFY2(session.errorText().contains(settings.portName), qPrintable(session.errorText()));
+        QVERIFY2(session.errorText().contains(QStringLiteral("no such port; is the board plugged in?")),
+            qPrintable(session.errorText()));
+    }
+
+    void notASerialPortSaysWhat()
+    {
+        // A path typed by hand that is something else: the error says what it is, not only an ioctl's name.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString file = dir.filePath(QStringLiteral("model.tflite"));
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("TFL3");
+        }
+        const struct {
+            QString path;
+            QString says;
+        } cases[] = {
+            { dir.path(), dir.path() + QStringLiteral(" is a folder, not a serial port") },
+            { file, file + QStringLiteral(" is a regular file, not a serial port") },
+            { QStringLiteral("/dev/null"), QStringLiteral("/dev/null is not a serial port (no terminal settings)") },
+        };
+        for (const auto& c : cases) {
+            SerialSession session;
+            SerialSettings settings;
+            settings.portName = c.path;
+            session.setSettings(settings);
+            session.connectToBoard();
+            QCOMPARE(session.state(), SessionState::Failed);
+            QVERIFY2(session.errorText().startsWith(QStringLiteral("Cannot open %1: ").arg(c.path)),
+                qPrintable(session.errorText()));
+            QVERIFY2(session.errorText().contains(c.says), qPrintable(session.errorText()));
+        }
+        // The rights and the port held by another program are told apart by whether the device is readable.
+        QVERIFY(serialOpenFailure(file, QSerialPort::PermissionError, QStringLiteral("Permission denied"))
+                    .contains(QStringLiteral("regular file")));
+        const QString held = serialOpenFailure(
+            QStringLiteral("/dev/null"), QSerialPort::PermissionError, QStringLiteral("Device or resource busy"));
+        QVERIFY2(held.contains(QStringLiteral("/dev/null is in use by another program")), qPrintable(held));
+        QVERIFY2(held.endsWith(QStringLiteral("(permission denied or port in use: Device or resource busy)")),
+            qPrintable(held));
     }
 
     void garbageAndCrcErrorsBetweenFrames()
