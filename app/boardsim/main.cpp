@@ -129,6 +129,8 @@ int main(int argc, char** argv)
             QStringLiteral("--subgraph must be a whole number >= 0, not \"%1\"").arg(parser.value(subgraphOption)));
 
     const QString modelPath = parser.value(modelOption);
+    if (QFileInfo::exists(modelPath) && !QFileInfo(modelPath).isFile())
+        return fail(QStringLiteral("%1: not a regular file (a folder, a device or a pipe?)").arg(modelPath));
     QFile modelFile(modelPath);
     if (!modelFile.open(QIODevice::ReadOnly))
         return fail(QStringLiteral("Cannot read %1: %2").arg(modelPath, modelFile.errorString()));

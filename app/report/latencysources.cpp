@@ -174,6 +174,8 @@ FileConversion fromSessionFile(const QString& path, int operatorCount)
 
 bool isSessionFile(const QString& path)
 {
+    if (!QFileInfo(path).isFile())
+        return false; // the reader that follows says what it is instead
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return false;

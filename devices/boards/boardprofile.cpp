@@ -499,6 +499,11 @@ BoardResult<BoardProfile> loadBoardProfile(const QByteArray& json, const QString
 
 BoardResult<BoardProfile> loadBoardProfileFile(const QString& path)
 {
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile()) {
+        return BoardResult<BoardProfile>::failure(
+            path + QStringLiteral(": not a regular file (a folder, a device or a pipe?)"));
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return BoardResult<BoardProfile>::failure(path + QStringLiteral(": cannot read: ") + file.errorString());

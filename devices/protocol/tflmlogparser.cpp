@@ -611,6 +611,13 @@ TflmLogFileResult parseTflmLogFile(const QString& path, TflmLogParserOptions opt
         result.error = QStringLiteral("Cannot read TFLM profiler log %1: the file does not exist").arg(name);
         return result;
     }
+    if (!QFileInfo(path).isFile()) {
+        // A capture is saved to a file first: a pipe or a device could block the reader for ever.
+        result.error = QStringLiteral("Cannot read TFLM profiler log %1: not a regular file (a folder, a device or a "
+                                      "pipe?)")
+                           .arg(name);
+        return result;
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         result.error = QStringLiteral("Cannot read TFLM profiler log %1: %2").arg(name, file.errorString());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "session/sessionfile.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -597,6 +598,14 @@ SessionFileResult readSessionLines(LineSource& lines, const QString& path)
 
 SessionFileResult readSessionFile(const QString& path)
 {
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile()) {
+        // Not opened at all: a pipe would block the open until something writes to it.
+        SessionFileResult result;
+        result.error
+            = QStringLiteral("Cannot open session file %1: not a regular file (a folder, a device or a pipe?)").arg(path);
+        return result;
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         SessionFileResult result;

@@ -947,6 +947,9 @@ Result<Model> loadTfliteFile(const QString& path, const Progress& progress)
         return makeError(ErrorKind::Io, name + QStringLiteral(": no such file"));
     if (QFileInfo(path).isDir())
         return makeError(ErrorKind::Io, name + QStringLiteral(": is a folder, not a model file"));
+    // A pipe would block the open until something writes to it, a device would never end: files only.
+    if (!QFileInfo(path).isFile())
+        return makeError(ErrorKind::Io, name + QStringLiteral(": not a regular file (a device or a pipe?)"));
     if (!file.open(QIODevice::ReadOnly))
         return makeError(ErrorKind::Io, name + QStringLiteral(": cannot open: ") + file.errorString());
     const qint64 size = file.size();

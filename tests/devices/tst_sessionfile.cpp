@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Session files: round trips (whole and appended), tolerant reading (truncated last line, garbage lines), and
 // clear errors for missing files, foreign files and newer versions.
+#include "boards/boardprofile.h"
+#include "protocol/tflmlogparser.h"
 #include "session/capture.h"
 #include "session/sessionfile.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest/QTest>
+
+#include <sys/stat.h>
 
 using namespace Devices;
 
@@ -335,6 +339,27 @@ private Q_SLOTS:
                 expected << line;
         }
         QCOMPARE(readBytes(again).trimmed().split('\n'), expected);
+    }
+
+    void pipesAndDevicesAreRefused()
+    {
+        // A named pipe would block the reader's open() until something writes to it, a device would never end:
+        // the readers of files a user names (session file, TFLM log, board profile) refuse both, naming the path.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString fifo = dir.filePath(QStringLiteral("capture.fifo"));
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        for (const QString& path : { fifo, QStringLiteral("/dev/zero") }) {
+            const SessionFileResult session = readSessionFile(path);
+            QVERIFY(!session.ok());
+            QVERIFY2(session.error.contains(path + QStringLiteral(": not a regular file")), qPrintable(session.error));
+            const TflmLogFileResult log = parseTflmLogFile(path);
+            QVERIFY(!log.ok());
+            QVERIFY2(log.error.contains(path + QStringLiteral(": not a regular file")), qPrintable(log.error));
+            const auto board = loadBoardProfileFile(path);
+            QVERIFY(!board);
+            QVERIFY2(board.error.startsWith(path + QStringLiteral(": not a regular file")), qPrintable(board.error));
+        }
     }
 };
 

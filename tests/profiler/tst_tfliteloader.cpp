@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 using namespace Profiler;
 
 class TestTfliteLoader : public QObject
@@ -102,6 +104,15 @@ void TestTfliteLoader::fileErrors()
     r = loadTfliteFile(empty);
     QVERIFY(!r.ok());
     QCOMPARE(r.error().userMessage, empty + QStringLiteral(": the file is empty"));
+
+    // A named pipe would block the open until something writes to it; a device would never end.
+    const QString fifo = dir.filePath(QStringLiteral("model.fifo"));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    for (const QString& path : { fifo, QStringLiteral("/dev/zero") }) {
+        r = loadTfliteFile(path);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().userMessage, path + QStringLiteral(": not a regular file (a device or a pipe?)"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestTfliteLoader)
