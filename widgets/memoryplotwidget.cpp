@@ -60,9 +60,12 @@ public:
         const double pixelsPerStep = range.size() > 0 ? pixels / range.size() : 0;
         const QFontMetricsF fm(m_axis->tickLabelFont());
         // Labels no longer than the common long ones ("12 DEPTHWISE_CONV_2D"), so that a rare long type name
-        // does not take the height of the plot; the tooltip has the full name.
+        // does not take the height of the plot, and no longer than a third of the plot's height, so that turned
+        // labels leave a short plot (a docked one) most of its height for the data; the tooltip has the full name.
         const QFontMetrics labelMetrics(m_axis->tickLabelFont());
-        const int maxWidth = labelMetrics.horizontalAdvance(QStringLiteral("000 DEPTHWISE_CONV_2D"));
+        const int maxWidth = std::max(labelMetrics.horizontalAdvance(QStringLiteral("000 CONV_2D")),
+            std::min(labelMetrics.horizontalAdvance(QStringLiteral("000 DEPTHWISE_CONV_2D")),
+                m_axis->parentPlot()->height() / 3));
         const int first = static_cast<int>(std::ceil(range.lower));
         const int last = std::min(static_cast<int>(std::floor(range.upper)), static_cast<int>(m_labels.size()) - 1);
         // Upright labels when every step shown has room for its label across (a small model, or zoomed in), so the
