@@ -7,6 +7,7 @@
 #include "report/memoryreportjson.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
 
@@ -42,6 +43,10 @@ ReportFilesResult writeReportFiles(const ReportInput& input, const QString& dir)
         result.error = QStringLiteral("%1: nothing to report (no analysed model, or no subgraph %2)")
                            .arg(dir)
                            .arg(input.subgraph);
+        return result;
+    }
+    if (QFileInfo::exists(dir) && !QFileInfo(dir).isDir()) {
+        result.error = QStringLiteral("%1: is a file; the report needs a folder to write its files in").arg(dir);
         return result;
     }
     if (!QDir().mkpath(dir)) {

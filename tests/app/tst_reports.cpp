@@ -596,6 +596,10 @@ void TestReports::reportFilesErrorNamesThePath()
     const Report::ReportFilesResult r = Report::writeReportFiles(in, blocker + QStringLiteral("/sub"));
     QVERIFY(!r.ok());
     QVERIFY2(r.error.contains(blocker), qPrintable(r.error));
+    // The file itself named as the folder: said so.
+    const Report::ReportFilesResult onFile = Report::writeReportFiles(in, blocker);
+    QVERIFY(!onFile.ok());
+    QCOMPARE(onFile.error, blocker + QStringLiteral(": is a file; the report needs a folder to write its files in"));
     QString error;
     QVERIFY(!Report::writeFileAtomically(blocker + QStringLiteral("/x.csv"), "x", &error));
     QVERIFY2(error.startsWith(blocker + QStringLiteral("/x.csv: cannot write")), qPrintable(error));
