@@ -5,6 +5,7 @@
 #include "session/portcatalog.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -66,6 +67,48 @@ void setTextColor(QLabel* label, const QColor& color)
 }
 
 } // namespace
+
+/** A one-line label that cuts its text in the middle to the width it is given, instead of widening the panel (a
+ *  session file's name has no spaces to wrap at); the whole text is in the tooltip. */
+class ElidedLabel final : public QLabel
+{
+public:
+    explicit ElidedLabel(QWidget* parent)
+        : QLabel(parent)
+    {
+        setTextFormat(Qt::PlainText);
+        setTextInteractionFlags(Qt::TextSelectableByMouse);
+        setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    }
+
+    void setFullText(const QString& text, const QString& toolTip)
+    {
+        m_full = text;
+        setToolTip(toolTip);
+        updateShown();
+    }
+
+    const QString& fullText() const { return m_full; }
+
+    QSize minimumSizeHint() const override { return { 0, QLabel::minimumSizeHint().height() }; }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override
+    {
+        QLabel::resizeEvent(event);
+        updateShown();
+    }
+
+private:
+    void updateShown()
+    {
+        const QString shown = fontMetrics().elidedText(m_full, Qt::ElideMiddle, std::max(0, contentsRect().width()));
+        if (shown != text())
+            setText(shown);
+    }
+
+    QString m_full;
+};
 
 ProfilingPanel::ProfilingPanel(QWidget* parent)
     : QWidget(parent)
@@ -174,7 +217,8 @@ ProfilingPanel::ProfilingPanel(QWidget* parent)
     auto* lineForm = new QFormLayout(lineBox);
     m_lineLabel = textLabel(QStringLiteral("lineLabel"));
     m_lastEventLabel = textLabel(QStringLiteral("lastEventLabel"));
-    m_fileLabel = textLabel(QStringLiteral("sessionFileLabel"));
+    m_fileLabel = new ElidedLabel(this);
+    m_fileLabel->setObjectName(QStringLiteral("sessionFileLabel"));
     lineForm->addRow(QStringLiteral("Problems:"), m_lineLabel);
     lineForm->addRow(QStringLiteral("Last message:"), m_lastEventLabel);
     lineForm->addRow(QStringLiteral("Session file:"), m_fileLabel);
@@ -306,7 +350,7 @@ QString ProfilingPanel::lineText() const
 
 QString ProfilingPanel::sessionFileText() const
 {
-    return m_fileLabel->text();
+    return m_fileLabel->toolTip().isEmpty() ? m_fileLabel->fullText() : m_fileLabel->toolTip();
 }
 
 QString ProfilingPanel::noteText() const
@@ -457,7 +501,7 @@ void ProfilingPanel::refresh()
         m_ratesLabel->setText(QStringLiteral("-"));
         m_runsLabel->setText(QString());
         m_lineLabel->setText(QString());
-        m_fileLabel->setText(QString());
+        m_fileLabel->setFullText(QString(), QString());
         return;
     }
 
@@ -537,8 +581,9 @@ void ProfilingPanel::refresh()
     const bool troubled = stats.garbageBytes + stats.crcErrors + stats.lostFrames > 0;
     setTextColor(m_lineLabel, troubled ? warningColor() : QColor());
     m_lastEventLabel->setText(m_lastLineEvent.isEmpty() ? QStringLiteral("-") : m_lastLineEvent);
-    m_fileLabel->setText(file.isEmpty() ? QStringLiteral("none (runs are kept in memory only)") : file);
-    m_fileLabel->setToolTip(file.isEmpty() ? QString() : QFileInfo(file).absolutePath());
+    // The file's name, cut in the middle when the panel is narrow; where it is, in the tooltip.
+    m_fileLabel->setFullText(file.isEmpty() ? QStringLiteral("none (runs are kept in memory only)") : QFileInfo(file).fileName(),
+        file.isEmpty() ? QString() : QDir::toNativeSeparators(QFileInfo(file).absoluteFilePath()));
 }
 
 } // namespace Widgets

@@ -19,6 +19,8 @@ class QToolButton;
 
 namespace Widgets {
 
+class ElidedLabel;
+
 /**
  * The live profiling dock: pick a serial port (listed ports with their probe names, or a typed path such as a
  * pseudo-terminal), a baud rate, connect; see the session's state, the board's Hello, whether it runs the open model,
@@ -63,7 +65,7 @@ public:
     QString modelCheckText() const;
     QString runsText() const;
     QString lineText() const;
-    QString sessionFileText() const;
+    QString sessionFileText() const; ///< the session file's path (the panel shows its name, cut to fit)
     QString noteText() const;
 
     QComboBox* portCombo() const { return m_portCombo; }
@@ -123,7 +125,7 @@ private:
     QLabel* m_runsLabel = nullptr;
     QLabel* m_lineLabel = nullptr;
     QLabel* m_lastEventLabel = nullptr;
-    QLabel* m_fileLabel = nullptr;
+    ElidedLabel* m_fileLabel = nullptr;
     QTimer* m_refreshTimer = nullptr;
     std::vector<QMetaObject::Connection> m_sessionConnections;
 };
