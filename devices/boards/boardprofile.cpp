@@ -504,6 +504,12 @@ BoardResult<BoardProfile> loadBoardProfileFile(const QString& path)
         return BoardResult<BoardProfile>::failure(
             path + QStringLiteral(": not a regular file (a folder, a device or a pipe?)"));
     }
+    // A board profile is a few KB of JSON; anything much larger is not one, and is not read into memory.
+    constexpr qint64 kMaxProfileBytes = 1024 * 1024;
+    if (info.exists() && info.size() > kMaxProfileBytes) {
+        return BoardResult<BoardProfile>::failure(
+            path + QStringLiteral(": %1 bytes, too large for a board profile (at most 1 MiB)").arg(info.size()));
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return BoardResult<BoardProfile>::failure(path + QStringLiteral(": cannot read: ") + file.errorString());

@@ -386,11 +386,16 @@ namespace {
 /** The lines of a session file, from memory or from an open file, without their '\n'. Splitting by hand, rather
  *  than with QIODevice::readLine(), costs no allocation per line (readLine() sizes every line for its whole read
  *  buffer); the fuzz target reads millions of files. */
+/** No session line is near this long: a run of the most layers the wire protocol numbers (65,536) is about 3 MB.
+ *  A longer line is skipped without being held in memory, so a hostile file cannot make the reader take gigabytes. */
+constexpr qsizetype kMaxLineBytes = 16 * 1024 * 1024;
+
 class LineSource
 {
 public:
     enum class Status {
         Line,
+        Overlong, ///< a line longer than kMaxLineBytes, skipped (`line` is empty)
         End,
         Error,
     };
@@ -414,6 +419,10 @@ public:
         complete = nl >= 0;
         line = complete ? m_rest.first(nl) : m_rest;
         m_rest = complete ? m_rest.sliced(nl + 1) : QByteArrayView();
+        if (line.size() > kMaxLineBytes) {
+            line = QByteArrayView();
+            return Status::Overlong;
+        }
         return Status::Line;
     }
 
@@ -444,6 +453,8 @@ public:
             // Drop the lines already given out, then read on: the buffer holds at most one block plus one line.
             m_buffer.remove(0, m_start);
             m_start = 0;
+            if (m_buffer.size() > kMaxLineBytes)
+                return skipOverlongLine(line, complete);
             searched = m_buffer.size();
             const QByteArray block = m_file.read(kBlockBytes);
             if (block.isEmpty()) {
@@ -462,6 +473,29 @@ public:
     QString errorString() const override { return m_error; }
 
 private:
+    /** Drops the line in the buffer and the rest of it up to its '\n' (or the end of the file), block by block. */
+    Status skipOverlongLine(QByteArrayView& line, bool& complete)
+    {
+        m_buffer.clear();
+        m_start = 0;
+        line = QByteArrayView();
+        complete = false;
+        while (!m_file.atEnd()) {
+            const QByteArray block = m_file.read(kBlockBytes);
+            if (block.isEmpty()) {
+                m_error = m_file.errorString();
+                return Status::Error;
+            }
+            const qsizetype nl = block.indexOf('\n');
+            if (nl >= 0) {
+                m_buffer = block.sliced(nl + 1); // the lines after it
+                complete = true;
+                break;
+            }
+        }
+        return Status::Overlong;
+    }
+
     static constexpr qint64 kBlockBytes = 256 * 1024;
     QIODevice& m_file;
     QByteArray m_buffer;
@@ -493,6 +527,19 @@ SessionFileResult readSessionLines(LineSource& lines, const QString& path)
         if (status == LineSource::Status::Error) {
             result.error = QStringLiteral("Cannot read session file %1: %2").arg(path, lines.errorString());
             return result;
+        }
+        if (status == LineSource::Status::Overlong) {
+            if (!haveHeader) {
+                result.error = QStringLiteral("%1:%2: not a TinyScope session file (its first line is over %3 MiB)")
+                                   .arg(path)
+                                   .arg(lineNumber)
+                                   .arg(kMaxLineBytes / (1024 * 1024));
+                return result;
+            }
+            warn(lineNumber,
+                QStringLiteral("a line over %1 MiB, longer than any run can be; skipped")
+                    .arg(kMaxLineBytes / (1024 * 1024)));
+            continue;
         }
         // The view is valid until the next call; fromRawData() lends it to the JSON parser without a copy.
         const QByteArrayView trimmed = rawLine.trimmed();

@@ -341,7 +341,41 @@ private Q_SLOTS:
         QCOMPARE(readBytes(again).trimmed().split('\n'), expected);
     }
 
-    void pipesAndDevicesAreRefused()
+    void overlongLinesAreSkipped()
+    {
+        // A line far longer than any run (the most layers the protocol numbers make about 3 MB) is skipped with a
+        // warning, from a file without being held whole, from memory alike; the lines around it are read.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString whole = dir.filePath(QStringLiteral("whole.tsession"));
+        QString error;
+        Capture capture = sampleCapture();
+        QVERIFY2(writeSessionFile(whole, capture, &error), qPrintable(error));
+        const QList<QByteArray> lines = readBytes(whole).trimmed().split('\n');
+        QVERIFY(lines.size() >= 3);
+        const QByteArray huge((17 << 20) + 123, 'x');
+        QByteArray data = lines.first() + '\n' + huge + '\n';
+        for (qsizetype i = 1; i < lines.size(); ++i)
+            data += lines[i] + '\n';
+        data += huge; // and a last line without its '\n'
+        const QString path = dir.filePath(QStringLiteral("overlong.tsession"));
+        QVERIFY(writeBytes(path, data));
+        for (const SessionFileResult& read : { readSessionFile(path), parseSessionData(data, path) }) {
+            QVERIFY2(read.ok(), qPrintable(read.error));
+            QCOMPARE(read.value->capture.runs.size(), capture.runs.size());
+            QCOMPARE(read.value->warnings.size(), size_t(2));
+            QCOMPARE(read.value->warnings[0], path + QStringLiteral(":2: a line over 16 MiB, longer than any run can be; skipped"));
+            QVERIFY2(read.value->warnings[1].startsWith(path + QStringLiteral(":%1: a line over 16 MiB").arg(lines.size() + 2)),
+                qPrintable(read.value->warnings[1]));
+        }
+        // A first line that long is not a session file at all.
+        QVERIFY(writeBytes(path, huge + '\n' + lines.first() + '\n'));
+        const SessionFileResult notSession = readSessionFile(path);
+        QVERIFY(!notSession.ok());
+        QCOMPARE(notSession.error, path + QStringLiteral(":1: not a TinyScope session file (its first line is over 16 MiB)"));
+    }
+
+    void pipesDevicesAndHugeFilesAreRefused()
     {
         // A named pipe would block the reader's open() until something writes to it, a device would never end:
         // the readers of files a user names (session file, TFLM log, board profile) refuse both, naming the path.
@@ -360,6 +394,12 @@ private Q_SLOTS:
             QVERIFY(!board);
             QVERIFY2(board.error.startsWith(path + QStringLiteral(": not a regular file")), qPrintable(board.error));
         }
+        // A board profile is a few KB: a file over 1 MiB is refused unread.
+        const QString big = dir.filePath(QStringLiteral("big.json"));
+        QVERIFY(writeBytes(big, QByteArray(2 * 1024 * 1024, ' ')));
+        const auto board = loadBoardProfileFile(big);
+        QVERIFY(!board);
+        QCOMPARE(board.error, big + QStringLiteral(": 2097152 bytes, too large for a board profile (at most 1 MiB)"));
     }
 };
 
