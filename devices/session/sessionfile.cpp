@@ -383,19 +383,20 @@ bool SessionFileWriter::writeLine(const QByteArray& json)
 
 namespace {
 
+/** No session line is near this long: a run of the most layers the wire protocol numbers (65,536) is about 3 MB.
+ *  A longer line is skipped, and a file source does not hold it in memory, so a hostile file cannot make the reader
+ *  take gigabytes. */
+constexpr qsizetype kMaxLineBytes = 16 * 1024 * 1024;
+
 /** The lines of a session file, from memory or from an open file, without their '\n'. Splitting by hand, rather
  *  than with QIODevice::readLine(), costs no allocation per line (readLine() sizes every line for its whole read
  *  buffer); the fuzz target reads millions of files. */
-/** No session line is near this long: a run of the most layers the wire protocol numbers (65,536) is about 3 MB.
- *  A longer line is skipped without being held in memory, so a hostile file cannot make the reader take gigabytes. */
-constexpr qsizetype kMaxLineBytes = 16 * 1024 * 1024;
-
 class LineSource
 {
 public:
     enum class Status {
         Line,
-        Overlong, ///< a line longer than kMaxLineBytes, skipped (`line` is empty)
+        Overlong, ///< a line dropped unread because it grew past kMaxLineBytes (`line` is empty)
         End,
         Error,
     };
@@ -419,10 +420,6 @@ public:
         complete = nl >= 0;
         line = complete ? m_rest.first(nl) : m_rest;
         m_rest = complete ? m_rest.sliced(nl + 1) : QByteArrayView();
-        if (line.size() > kMaxLineBytes) {
-            line = QByteArrayView();
-            return Status::Overlong;
-        }
         return Status::Line;
     }
 
@@ -528,7 +525,8 @@ SessionFileResult readSessionLines(LineSource& lines, const QString& path)
             result.error = QStringLiteral("Cannot read session file %1: %2").arg(path, lines.errorString());
             return result;
         }
-        if (status == LineSource::Status::Overlong) {
+        // One length rule for every source, whether it dropped the line unread or holds it.
+        if (status == LineSource::Status::Overlong || rawLine.size() > kMaxLineBytes) {
             if (!haveHeader) {
                 result.error = QStringLiteral("%1:%2: not a TinyScope session file (its first line is over %3 MiB)")
                                    .arg(path)

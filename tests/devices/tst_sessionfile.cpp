@@ -354,7 +354,10 @@ private Q_SLOTS:
         const QList<QByteArray> lines = readBytes(whole).trimmed().split('\n');
         QVERIFY(lines.size() >= 3);
         const QByteArray huge((17 << 20) + 123, 'x');
-        QByteArray data = lines.first() + '\n' + huge + '\n';
+        // Just over the limit: a file source finds its '\n' in the block that crosses 16 MiB, so it holds the line
+        // and the reader's own length rule must skip it, as for the longer lines the source drops unread.
+        const QByteArray justOver((16 << 20) + 1000, 'x');
+        QByteArray data = lines.first() + '\n' + justOver + '\n';
         for (qsizetype i = 1; i < lines.size(); ++i)
             data += lines[i] + '\n';
         data += huge; // and a last line without its '\n'
