@@ -532,7 +532,7 @@ void MemoryTimeline::updatePeakMarker()
     m_peakText->setText(m_data.peakLabel);
     // At the top of the plot (the y range leaves head room above the data), the arrow down to the peak; under the
     // note of a RAM budget far above the data, when there is one, 2 px below it.
-    const bool underNote = m_budgetText && m_budgetText->visible() && budgetAboveThePlot();
+    const bool underNote = m_budgetText && budgetAboveThePlot();
     m_peakText->position->setParentAnchorY(underNote ? m_budgetText->bottom : nullptr);
     m_peakText->position->setTypeY(underNote ? QCPItemPosition::ptAbsolute : QCPItemPosition::ptAxisRectRatio);
     m_peakText->position->setCoords(h == Qt::AlignLeft ? stepLeft(m_data.peakStep)

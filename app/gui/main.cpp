@@ -83,15 +83,13 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     describe(parser, options);
     parser.process(app);
-    const QCommandLineOption& selectOpt = options.select;
-    const QCommandLineOption& simulatedOpt = options.simulated;
     std::optional<int> selectOp;
-    if (parser.isSet(selectOpt)) {
+    if (parser.isSet(options.select)) {
         bool ok = false;
-        const int op = parser.value(selectOpt).toInt(&ok);
+        const int op = parser.value(options.select).toInt(&ok);
         if (!ok || op < 0) {
             std::fprintf(stderr, "tinyscope: --select %s: not an operator number (0, 1, 2, ...)\n",
-                qPrintable(parser.value(selectOpt)));
+                qPrintable(parser.value(options.select)));
             return 2;
         }
         selectOp = op;
@@ -121,7 +119,7 @@ int main(int argc, char** argv)
             Qt::QueuedConnection);
     }
     const QStringList models = parser.positionalArguments();
-    const bool simulated = parser.isSet(simulatedOpt);
+    const bool simulated = parser.isSet(options.simulated);
     if (simulated) {
         // Once, for the model opened now: a model opened later starts without a board.
         auto connection = std::make_shared<QMetaObject::Connection>();
